@@ -17,6 +17,11 @@ interface CommandEntry {
 // Subcommands appear here as their issues land; none is a placeholder.
 const COMMANDS: Record<string, CommandEntry> = {
   version: { summary: "print version and runtime", load: () => import("./commands/version.ts") },
+  flags: { summary: "list feature flags and their state", load: () => import("./commands/flags.ts") },
+  "config check": {
+    summary: "validate a config file and print the resolved configuration",
+    load: () => import("./commands/config-check.ts"),
+  },
 };
 
 function mainHelp(): string {
