@@ -6,7 +6,8 @@ SHELL := /bin/bash
 BUN        := node_modules/.bin/bun
 BIOME      := node_modules/.bin/biome
 TSC        := node_modules/.bin/tsc
-DEB_PKGS   := gcc libc6-dev libhwloc-dev libsodium-dev
+# prometheus: only for `promtool check metrics` in the test suite.
+DEB_PKGS   := gcc libc6-dev libhwloc-dev libsodium-dev prometheus
 NATIVE_SRC := $(wildcard native/*.c)
 NATIVE_LIB := build/native/liboutrider.so
 TEST_TIMEOUT_MS ?= 120000
@@ -29,7 +30,7 @@ build/.deps-ok:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null || exit 1; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null || exit 1; \
 	  else \
 	    echo "error: missing Debian packages:$$missing"; \
 	    echo "run:   sudo apt-get install -y$$missing"; exit 1; \
@@ -72,7 +73,7 @@ dist/outrider: install native $(shell find src -name '*.ts' 2>/dev/null) package
 run: build
 	./dist/outrider run $(ARGS)
 
-test: install native
+test: install native deps
 	@bash scripts/test.sh "$(BUN)" "$(TEST_TIMEOUT_MS)" $(TEST_ARGS)
 
 bench: install native build

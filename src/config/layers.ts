@@ -162,3 +162,9 @@ export function readOverrides(assignments: string[], errors: OutriderError[]): C
   }
   return values;
 }
+
+/** The environment variable that sets a dotted key: bank.slot_ms → OUTRIDER_BANK_SLOT_MS, flags.enable_x → OUTRIDER_ENABLE_X. */
+export function envNameForPath(path: string): string {
+  const name = path.startsWith("flags.") ? path.slice("flags.".length) : path.replace(".", "_");
+  return `${ENV_PREFIX}${name.toUpperCase()}`;
+}

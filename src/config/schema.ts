@@ -19,89 +19,173 @@ const optionalUrl = z
 
 export const FlagsSchema = z
   .object({
-    enable_trading_cache: z.boolean().default(false),
-    enable_adaptive_buffering: z.boolean().default(false),
-    enable_fast_path: z.boolean().default(false),
-    enable_advanced_memory: z.boolean().default(false),
-    enable_market_data: z.boolean().default(false),
+    enable_trading_cache: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Feature flag: trading account cache, prefetch, template cache, signature-verification cache.",
+      ),
+    enable_adaptive_buffering: z
+      .boolean()
+      .default(false)
+      .describe("Feature flag: adaptive packet buffer, priority queueing, dependency-aware batching."),
+    enable_fast_path: z
+      .boolean()
+      .default(false)
+      .describe("Feature flag: fast path for simple transfers, trusted sources, minimal validation."),
+    enable_advanced_memory: z
+      .boolean()
+      .default(false)
+      .describe("Feature flag: object pools, NUMA placement, CPU affinity, I/O priority, dynamic workers."),
+    enable_market_data: z
+      .boolean()
+      .default(false)
+      .describe("Feature flag: order books, price aggregation, market query API."),
   })
   .strict();
 
 export const ConfigSchema = z
   .object({
-    /** Name of a profile in flags/ (or a path to a TOML file) applied under this file's own settings. */
-    profile: z.string().default(""),
+    profile: z
+      .string()
+      .default("")
+      .describe(
+        "Name of a profile in flags/ (or a path to a TOML file) applied under this file's own settings.",
+      ),
     flags: FlagsSchema.prefault({}),
     tpu: z
       .object({
-        /** UDP port taking one transaction per datagram, as a validator's TPU port. */
-        bind: hostPort.default("127.0.0.1:7700"),
+        bind: hostPort
+          .default("127.0.0.1:7700")
+          .describe("UDP port taking one transaction per datagram, as a validator's TPU port."),
       })
       .strict()
       .prefault({}),
     rpc: z
       .object({
-        /** JSON-RPC over HTTP; the PubSub WebSocket listens on the next port unless pubsub_bind is set. */
-        bind: hostPort.default("127.0.0.1:7799"),
-        pubsub_bind: z.union([hostPort, z.literal("")]).default(""),
+        bind: hostPort
+          .default("127.0.0.1:7799")
+          .describe(
+            "JSON-RPC over HTTP; the PubSub WebSocket listens on the next port unless pubsub_bind is set.",
+          ),
+        pubsub_bind: z
+          .union([hostPort, z.literal("")])
+          .default("")
+          .describe("PubSub WebSocket address; empty means the RPC port + 1."),
       })
       .strict()
       .prefault({}),
     bank: z
       .object({
-        /** Empty: run the embedded SVM. Otherwise: forward to this Solana JSON-RPC node. */
-        upstream_url: optionalUrl.default(""),
-        /** Upstream PubSub WebSocket; empty means the upstream's port + 1, as Solana does. */
-        upstream_ws_url: optionalUrl.default(""),
-        slot_ms: z.number().int().min(10).max(60_000).default(400),
-        airdrop_lamports_max: z.number().int().min(0).max(1e15).default(100_000_000_000),
+        upstream_url: optionalUrl
+          .default("")
+          .describe("Empty: run the embedded SVM. Otherwise: forward to this Solana JSON-RPC node."),
+        upstream_ws_url: optionalUrl
+          .default("")
+          .describe("Upstream PubSub WebSocket; empty means the upstream's port + 1, as Solana does."),
+        slot_ms: z
+          .number()
+          .int()
+          .min(10)
+          .max(60_000)
+          .default(400)
+          .describe("Embedded bank: slot time; a new blockhash every slot."),
+        airdrop_lamports_max: z
+          .number()
+          .int()
+          .min(0)
+          .max(1e15)
+          .default(100_000_000_000)
+          .describe("Embedded bank: largest requestAirdrop the faucet grants."),
       })
       .strict()
       .prefault({}),
     ingress: z
       .object({
-        /** Packets held by the ingress buffer before it drops. */
-        queue_packets_max: z.number().int().min(1).max(1_048_576).default(16_384),
-        /** Slots (1232 bytes each) of the shared packet pool. */
-        pool_packets: z.number().int().min(64).max(4_194_304).default(65_536),
+        queue_packets_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(16_384)
+          .describe("Packets held by the ingress buffer before it drops."),
+        pool_packets: z
+          .number()
+          .int()
+          .min(64)
+          .max(4_194_304)
+          .default(65_536)
+          .describe("Slots (1232 bytes each) of the shared packet pool."),
       })
       .strict()
       .prefault({}),
     verify: z
       .object({
-        /** Signatures remembered for duplicate detection while their blockhash is valid. */
-        dedup_signatures_max: z.number().int().min(1024).max(67_108_864).default(1_048_576),
+        dedup_signatures_max: z
+          .number()
+          .int()
+          .min(1024)
+          .max(67_108_864)
+          .default(1_048_576)
+          .describe("Signatures remembered for duplicate detection while their blockhash is valid."),
       })
       .strict()
       .prefault({}),
     schedule: z
       .object({
-        batch_transactions_max: z.number().int().min(1).max(64).default(64),
+        batch_transactions_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(64)
+          .describe("Transactions per batch handed to the bank (at most 64)."),
       })
       .strict()
       .prefault({}),
     layout: z
       .object({
-        /** Verify workers; 0 means automatic: cores − 1, at least 1. */
-        verify_workers: z.number().int().min(0).max(64).default(0),
-        /** Pin each stage to a core when the native helper allows it. */
-        affinity: z.enum(["auto", "none"]).default("auto"),
-        /** CPUs Outrider must never use (for example the validator's). */
-        reserved_cpus: z.array(z.number().int().min(0).max(4095)).max(4096).default([]),
+        verify_workers: z
+          .number()
+          .int()
+          .min(0)
+          .max(64)
+          .default(0)
+          .describe("Verify workers; 0 means automatic: cores − 1, at least 1."),
+        affinity: z
+          .enum(["auto", "none"])
+          .default("auto")
+          .describe("Pin each stage to a core when the native helper allows it."),
+        reserved_cpus: z
+          .array(z.number().int().min(0).max(4095))
+          .max(4096)
+          .default([])
+          .describe("CPUs Outrider must never use (for example the validator's)."),
       })
       .strict()
       .prefault({}),
     log: z
       .object({
-        level: z.enum(["debug", "info", "warn", "error"]).default("info"),
-        format: z.enum(["json", "text"]).default("json"),
+        level: z
+          .enum(["debug", "info", "warn", "error"])
+          .default("info")
+          .describe("Lowest log level written to stderr."),
+        format: z
+          .enum(["json", "text"])
+          .default("json")
+          .describe("Structured JSON lines, or text for a terminal."),
       })
       .strict()
       .prefault({}),
     shutdown: z
       .object({
-        /** Upper bound on draining in-flight work at SIGINT/SIGTERM. */
-        drain_ms: z.number().int().min(0).max(600_000).default(5_000),
+        drain_ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(600_000)
+          .default(5_000)
+          .describe("Upper bound on draining in-flight work at SIGINT/SIGTERM."),
       })
       .strict()
       .prefault({}),

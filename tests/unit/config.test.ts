@@ -221,3 +221,15 @@ describe("config and flags commands", () => {
     }
   });
 });
+
+describe("configuration reference", () => {
+  test("docs/CONFIG.md is generated from the schema and up to date", async () => {
+    const { configReference } = await import("../../src/config/reference.ts");
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(new URL("../../docs/CONFIG.md", import.meta.url), "utf8");
+    expect(text).toBe(configReference());
+    for (const path of ["bank.slot_ms", "layout.reserved_cpus", "flags.enable_fast_path"]) {
+      expect(text).toContain(`\`${path}\``);
+    }
+  });
+});
