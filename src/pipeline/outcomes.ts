@@ -1,0 +1,68 @@
+// Terminal outcomes of a transaction inside the pipeline: every packet ingress
+// accepts ends in exactly one of these, carried back to ingress on a terminal ring,
+// recorded in the signature-status store and counted. Codes are stable.
+//
+// 0–16 mirror Agave's scheduler-bindings `not_included_reason` (0 = included, i.e.
+// executed, with or without a transaction error); 100+ are Outrider's own drops.
+
+export const OUTCOME_EXECUTED = 0;
+/** First code of Outrider's own drops; codes below are bank not_included_reason values. */
+export const OUTCOME_DROP_BASE = 100;
+export const OUTCOME_DROP_PARSE = 100;
+export const OUTCOME_DROP_SANITIZE = 101;
+export const OUTCOME_DROP_BAD_SIGNATURE = 102;
+export const OUTCOME_DROP_DUPLICATE = 103;
+export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 104;
+export const OUTCOME_DROP_SHUTDOWN = 105;
+
+export interface OutcomeInfo {
+  code: number;
+  /** Metric label and log name. */
+  name: string;
+  /** The TransactionError a Solana RPC would show for it (as getSignatureStatuses `err`). */
+  rpcError: unknown;
+  description: string;
+}
+
+export const DROP_OUTCOMES: readonly OutcomeInfo[] = [
+  {
+    code: OUTCOME_DROP_PARSE,
+    name: "parse_error",
+    rpcError: "SanitizeFailure",
+    description: "the bytes are not a Solana transaction",
+  },
+  {
+    code: OUTCOME_DROP_SANITIZE,
+    name: "sanitize_error",
+    rpcError: "SanitizeFailure",
+    description: "the transaction breaks a sanitize rule",
+  },
+  {
+    code: OUTCOME_DROP_BAD_SIGNATURE,
+    name: "bad_signature",
+    rpcError: "SignatureFailure",
+    description: "a signature does not verify under Solana's strict rules",
+  },
+  {
+    code: OUTCOME_DROP_DUPLICATE,
+    name: "duplicate",
+    rpcError: "AlreadyProcessed",
+    description: "the signature was already seen while its blockhash is valid",
+  },
+  {
+    code: OUTCOME_DROP_EXPIRED_BLOCKHASH,
+    name: "expired_blockhash",
+    rpcError: "BlockhashNotFound",
+    description: "the recent blockhash is unknown or older than 150 slots",
+  },
+  {
+    code: OUTCOME_DROP_SHUTDOWN,
+    name: "shutdown",
+    rpcError: "WouldExceedMaxBlockCostLimit",
+    description: "still queued when the shutdown drain time ran out",
+  },
+];
+
+export function dropOutcome(code: number): OutcomeInfo | undefined {
+  return DROP_OUTCOMES.find((outcome) => outcome.code === code);
+}
