@@ -3,7 +3,7 @@
 // or read-write). A transaction that conflicts with the batch being built waits, in
 // order, for a later batch. Bounded: `pendingMax` transactions held, `scanMax` looked
 // at per batch. Locks are recorded once, at enqueue, as offsets into the packet pool.
-import { LOCK_NONE, LOCK_WRITE, LockSet } from "./lock-set.ts";
+import { LOCK_NONE, LOCK_SET_KEYS_MAX, LOCK_WRITE, LockSet } from "./lock-set.ts";
 
 /** Locks per transaction: 64 account locks (sanitize bound) plus one per lookup table. */
 export const LOCKS_PER_TRANSACTION_MAX = 64 + 32;
