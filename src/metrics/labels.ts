@@ -1,0 +1,155 @@
+// The fixed, enumerated label values every metric may carry (no label is ever unbounded:
+// never a signature, address or free-form string), plus the mappings hot paths use to
+// turn a raw value (an Agave reason code, a JSON-RPC method or error code) into one of them.
+
+export const SOURCE_LABELS = ["udp", "rpc"] as const;
+export const STAGE_LABELS = ["ingress", "verify", "schedule", "bank"] as const;
+export const INGRESS_DROP_REASONS = ["queue_full", "oversize", "empty", "pool_exhausted"] as const;
+export const VERIFY_DROP_REASONS = [
+  "parse_error",
+  "sanitize_error",
+  "bad_signature",
+  "duplicate",
+  "expired_blockhash",
+  "queue_full",
+] as const;
+export const SCHEDULE_DROP_REASONS = [
+  "queue_full",
+  "expired_blockhash",
+  "too_many_account_locks",
+  "evicted_low_priority",
+  "bank_not_available",
+] as const;
+export const TRANSACTION_OUTCOMES = ["executed", "forwarded", "dropped"] as const;
+export const CHECK_RESULTS = ["valid", "invalid"] as const;
+export const CACHE_RESULTS = ["hit", "miss"] as const;
+
+/** Rings are named `<producer>_<consumer>`; the release rings run back to ingress. */
+export const RING_NAMES = [
+  "ingress_verify",
+  "verify_schedule",
+  "schedule_bank",
+  "bank_schedule",
+  "verify_ingress",
+  "bank_ingress",
+] as const;
+
+/**
+ * Agave's `not_included_reasons` (crate agave-scheduler-bindings, ExecutionResponse) as
+ * [code, label]: 0 ("NONE", included) is "ok"; names lower-cased. Codes not listed map to "other".
+ */
+export const AGAVE_NOT_INCLUDED_REASONS: readonly (readonly [number, string])[] = [
+  [0, "ok"],
+  [1, "bank_not_available"],
+  [2, "partial_batch_cancelled"],
+  [3, "all_or_nothing_batch_failure"],
+  [64, "account_in_use"],
+  [65, "account_loaded_twice"],
+  [66, "account_not_found"],
+  [67, "program_account_not_found"],
+  [68, "insufficient_funds_for_fee"],
+  [69, "invalid_account_for_fee"],
+  [70, "already_processed"],
+  [71, "blockhash_not_found"],
+  [72, "instruction_error"],
+  [73, "call_chain_too_deep"],
+  [74, "missing_signature_for_fee"],
+  [75, "invalid_account_index"],
+  [76, "signature_failure"],
+  [77, "invalid_program_for_execution"],
+  [78, "sanitize_failure"],
+  [79, "cluster_maintenance"],
+  [80, "account_borrow_outstanding"],
+  [81, "would_exceed_max_block_cost_limit"],
+  [82, "unsupported_version"],
+  [83, "invalid_writable_account"],
+  [84, "would_exceed_max_account_cost_limit"],
+  [85, "would_exceed_account_data_block_limit"],
+  [86, "too_many_account_locks"],
+  [87, "address_lookup_table_not_found"],
+  [88, "invalid_address_lookup_table_owner"],
+  [89, "invalid_address_lookup_table_data"],
+  [90, "invalid_address_lookup_table_index"],
+  [91, "invalid_rent_paying_account"],
+  [92, "would_exceed_max_vote_cost_limit"],
+  [93, "would_exceed_account_data_total_limit"],
+  [94, "duplicate_instruction"],
+  [95, "insufficient_funds_for_rent"],
+  [96, "max_loaded_accounts_data_size_exceeded"],
+  [97, "invalid_loaded_accounts_data_size_limit"],
+  [98, "resanitization_needed"],
+  [99, "program_execution_temporarily_restricted"],
+  [100, "unbalanced_transaction"],
+  [101, "program_cache_hit_max_limit"],
+];
+export const BANK_RESULT_LABELS: readonly string[] = [
+  ...AGAVE_NOT_INCLUDED_REASONS.map(([, name]) => name),
+  "other",
+];
+
+const reasonLabelByCode: string[] = new Array(256).fill("other");
+for (const [code, name] of AGAVE_NOT_INCLUDED_REASONS) reasonLabelByCode[code] = name;
+
+/** Label for an Agave not_included_reason code (u8); unknown codes are "other". */
+export function notIncludedReasonLabel(code: number): string {
+  return (code >= 0 && code < 256 && reasonLabelByCode[code | 0]) || "other";
+}
+
+/** Solana JSON-RPC methods counted by name; every other method is "other". */
+export const RPC_METHOD_LABELS = [
+  "getHealth",
+  "getVersion",
+  "getSlot",
+  "getBlockHeight",
+  "getEpochInfo",
+  "getGenesisHash",
+  "getLatestBlockhash",
+  "isBlockhashValid",
+  "getFeeForMessage",
+  "getMinimumBalanceForRentExemption",
+  "getBalance",
+  "getAccountInfo",
+  "getMultipleAccounts",
+  "sendTransaction",
+  "simulateTransaction",
+  "getSignatureStatuses",
+  "requestAirdrop",
+  "signatureSubscribe",
+  "accountSubscribe",
+  "slotSubscribe",
+  "other",
+] as const;
+const rpcMethodSet: ReadonlySet<string> = new Set(RPC_METHOD_LABELS);
+
+/** Label for a JSON-RPC method name from the wire (anything unknown, even hostile, is "other"). */
+export function rpcMethodLabel(method: unknown): string {
+  return typeof method === "string" && rpcMethodSet.has(method) ? method : "other";
+}
+
+/** JSON-RPC 2.0 error code classes; server_error is the implementation range −32099..−32000 (Solana's own). */
+export const RPC_ERROR_CLASSES = [
+  "parse_error",
+  "invalid_request",
+  "method_not_found",
+  "invalid_params",
+  "internal_error",
+  "server_error",
+  "other",
+] as const;
+
+export function jsonRpcErrorClass(code: number): (typeof RPC_ERROR_CLASSES)[number] {
+  switch (code) {
+    case -32700:
+      return "parse_error";
+    case -32600:
+      return "invalid_request";
+    case -32601:
+      return "method_not_found";
+    case -32602:
+      return "invalid_params";
+    case -32603:
+      return "internal_error";
+    default:
+      return code >= -32099 && code <= -32000 ? "server_error" : "other";
+  }
+}
