@@ -24,14 +24,14 @@ export const TRANSACTION_OUTCOMES = ["executed", "forwarded", "dropped"] as cons
 export const CHECK_RESULTS = ["valid", "invalid"] as const;
 export const CACHE_RESULTS = ["hit", "miss"] as const;
 
-/** Rings are named `<producer>_<consumer>`; the release rings run back to ingress. */
+/** Rings are named `<producer>_<consumer>` (src/topology.ts); per-verify-worker rings share one label. */
 export const RING_NAMES = [
   "ingress_verify",
   "verify_schedule",
   "schedule_bank",
   "bank_schedule",
   "verify_ingress",
-  "bank_ingress",
+  "schedule_ingress",
 ] as const;
 
 /**

@@ -2,18 +2,19 @@
 // accepts ends in exactly one of these, carried back to ingress on a terminal ring,
 // recorded in the signature-status store and counted. Codes are stable.
 //
-// 0–16 mirror Agave's scheduler-bindings `not_included_reason` (0 = included, i.e.
-// executed, with or without a transaction error); 100+ are Outrider's own drops.
+// Codes below 200 are Agave's scheduler-bindings `not_included_reason` values (0 = included,
+// i.e. executed with or without a transaction error; 1–3 and 64–101 are reasons);
+// 200+ are Outrider's own drops before the bank.
 
 export const OUTCOME_EXECUTED = 0;
 /** First code of Outrider's own drops; codes below are bank not_included_reason values. */
-export const OUTCOME_DROP_BASE = 100;
-export const OUTCOME_DROP_PARSE = 100;
-export const OUTCOME_DROP_SANITIZE = 101;
-export const OUTCOME_DROP_BAD_SIGNATURE = 102;
-export const OUTCOME_DROP_DUPLICATE = 103;
-export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 104;
-export const OUTCOME_DROP_SHUTDOWN = 105;
+export const OUTCOME_DROP_BASE = 200;
+export const OUTCOME_DROP_PARSE = 200;
+export const OUTCOME_DROP_SANITIZE = 201;
+export const OUTCOME_DROP_BAD_SIGNATURE = 202;
+export const OUTCOME_DROP_DUPLICATE = 203;
+export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 204;
+export const OUTCOME_DROP_SHUTDOWN = 205;
 
 export interface OutcomeInfo {
   code: number;
