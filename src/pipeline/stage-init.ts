@@ -1,0 +1,60 @@
+// What the control thread hands each stage Worker at start: its identity, the resolved
+// configuration, and the shared memory it works on (packet pool, chain state, metrics,
+// rings and doorbells, the control block). Everything here is structured-cloneable;
+// SharedArrayBuffers are shared, not copied.
+import type { OutriderConfig } from "../config/schema.ts";
+import type { MetricsDescriptor } from "../metrics/registry.ts";
+import type { DoorbellDescriptor } from "../ring/doorbell.ts";
+import type { PacketPoolDescriptor } from "../ring/packet-pool.ts";
+import type { RingDescriptor } from "../ring/spsc-ring.ts";
+import type { StageName } from "../topology.ts";
+import type { ChainStateDescriptor } from "./chain-state.ts";
+
+export interface StageInit {
+  type: "init";
+  stage: StageName;
+  index: number;
+  /** "ingress", "verify#0", …: the metrics shard and log name. */
+  instance: string;
+  config: OutriderConfig;
+  verifyWorkers: number;
+  pool: PacketPoolDescriptor;
+  chain: ChainStateDescriptor;
+  metrics: MetricsDescriptor;
+  rings: Record<string, RingDescriptor>;
+  /** "work:<instance>" wakes a consumer; "space:<instance>" wakes a producer waiting for room. */
+  doorbells: Record<string, DoorbellDescriptor>;
+  /** Int32 cells: see CONTROL_* below. */
+  control: SharedArrayBuffer;
+  /** CPU to pin to, or null to run unpinned. */
+  cpu: number | null;
+}
+
+/** Control block cells. */
+export const CONTROL_STOP_INTAKE = 0;
+export const CONTROL_STOP = 1;
+export const CONTROL_INT32S = 16;
+
+export function createControlBlock(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_INT32S * 4);
+}
+
+/** Messages a stage posts to the control thread. */
+export type StageMessage =
+  | {
+      type: "ready";
+      instance: string;
+      cpu: number | null;
+      pinned: boolean;
+      pinReason?: string;
+      detail?: unknown;
+    }
+  | { type: "stopped"; instance: string }
+  | { type: "error"; instance: string; message: string; stack?: string }
+  | {
+      type: "log";
+      instance: string;
+      level: "debug" | "info" | "warn" | "error";
+      message: string;
+      fields?: unknown;
+    };

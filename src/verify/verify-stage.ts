@@ -1,0 +1,252 @@
+// The verify stage (baseline): for each packet from ingress, parse and sanitize it,
+// check its blockhash is in the valid window, reject a signature already seen, and
+// verify every signature under Solana's strict rules — all signatures of a batch of
+// packets in one verifier call. Passing transactions go on to schedule; every
+// rejection goes back to ingress with its outcome code. No allocation per packet.
+import type { ChainState } from "../pipeline/chain-state.ts";
+import {
+  OUTCOME_DROP_BAD_SIGNATURE,
+  OUTCOME_DROP_DUPLICATE,
+  OUTCOME_DROP_EXPIRED_BLOCKHASH,
+  OUTCOME_DROP_PARSE,
+  OUTCOME_DROP_SANITIZE,
+} from "../pipeline/outcomes.ts";
+import { tryPush6 } from "../pipeline/ring-io.ts";
+import type { Doorbell } from "../ring/doorbell.ts";
+import type { PacketPool } from "../ring/packet-pool.ts";
+import { waitForFreeSlots } from "../ring/poller.ts";
+import type { SpscRing } from "../ring/spsc-ring.ts";
+import { TX_HEADER_ACCOUNTS_OUT_OF_RANGE } from "../tx/errors.ts";
+import { parseTransactionFrame } from "../tx/parse.ts";
+import { ParsedTransaction } from "../tx/parsed-transaction.ts";
+import { sanitizeTransaction } from "../tx/sanitize.ts";
+import type { SignatureDedup } from "./dedup.ts";
+
+/** Packets taken from the input ring per step. */
+export const VERIFY_BATCH_PACKETS_MAX = 64;
+/** A 1232-byte packet holds at most 19 signatures (1 + 19 × 64 + message ≥ 1232 otherwise). */
+const SIGNATURES_PER_PACKET_MAX = 19;
+const SIGNATURES_PER_BATCH_MAX = VERIFY_BATCH_PACKETS_MAX * SIGNATURES_PER_PACKET_MAX;
+
+/** Verifies `count` signatures whose parts lie at the given offsets of `bytes`; results[i] = 1 when valid. */
+export interface BatchSignatureVerifier {
+  verifyBatch(
+    bytes: Uint8Array,
+    signatureOffsets: Uint32Array,
+    publicKeyOffsets: Uint32Array,
+    messageOffsets: Uint32Array,
+    messageLengths: Uint32Array,
+    count: number,
+    results: Uint8Array,
+  ): void;
+}
+
+export interface VerifyCounters {
+  received: number;
+  passed: number;
+  dropped: Record<
+    "parse_error" | "sanitize_error" | "expired_blockhash" | "duplicate" | "bad_signature",
+    number
+  >;
+  signaturesVerified: number;
+  outputBackpressure: number;
+}
+
+export interface VerifyStageDeps {
+  pool: PacketPool;
+  input: SpscRing;
+  /** To schedule. */
+  output: SpscRing;
+  /** Rejections, back to ingress; its capacity covers the whole pool, so it never fills. */
+  outcomes: SpscRing;
+  chain: ChainState;
+  verifier: BatchSignatureVerifier;
+  dedup: SignatureDedup;
+  /** Rung after publishing to `output` / `outcomes`. */
+  scheduleDoorbell: Doorbell;
+  ingressDoorbell: Doorbell;
+  /** Rung by schedule when it frees space in `output`. */
+  outputSpaceDoorbell: Doorbell;
+  /** Rung by this stage after releasing input entries (ingress may wait on it). */
+  inputSpaceDoorbell: Doorbell;
+  /** Called once per packet with the outcome (0 = passed) and the stage latency; for metrics. */
+  onPacket?: (outcome: number, latencySeconds: number) => void;
+}
+
+const PENDING = -1;
+
+export class VerifyStage {
+  readonly counters: VerifyCounters = {
+    received: 0,
+    passed: 0,
+    dropped: { parse_error: 0, sanitize_error: 0, expired_blockhash: 0, duplicate: 0, bad_signature: 0 },
+    signaturesVerified: 0,
+    outputBackpressure: 0,
+  };
+  private readonly deps: VerifyStageDeps;
+  private readonly parsed = new ParsedTransaction();
+  private readonly slots = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly lengths = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly outcome = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly detail = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly firstSignature = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly signatureCount = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly lastValidBlockHeight = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly signatureOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
+  private readonly publicKeyOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
+  private readonly messageOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
+  private readonly messageLengths = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
+  private readonly results = new Uint8Array(SIGNATURES_PER_BATCH_MAX);
+  private readonly chainSnapshot = { slot: 0, blockHeight: 0, confirmedSlot: 0, finalizedSlot: 0 };
+
+  constructor(deps: VerifyStageDeps) {
+    this.deps = deps;
+  }
+
+  /** Processes one batch of the packets available on the input ring; returns how many it took. */
+  step(): number {
+    const { input, pool, chain, dedup } = this.deps;
+    const available = input.available();
+    if (available === 0) return 0;
+    const packetCount = Math.min(available, VERIFY_BATCH_PACKETS_MAX);
+    const blockHeight = chain.snapshot(this.chainSnapshot).blockHeight;
+    const parsed = this.parsed;
+    let signatureTotal = 0;
+
+    for (let packet = 0; packet < packetCount; packet++) {
+      const slot = input.readWord(packet, 0);
+      const length = input.readWord(packet, 1);
+      this.slots[packet] = slot;
+      this.lengths[packet] = length;
+      this.outcome[packet] = PENDING;
+      this.detail[packet] = 0;
+      const bytes = pool.slotBytes(slot);
+      let code = parseTransactionFrame(bytes, length, parsed);
+      if (code !== 0) {
+        this.reject(packet, OUTCOME_DROP_PARSE, code);
+        continue;
+      }
+      code = sanitizeTransaction(parsed);
+      if (code !== 0) {
+        this.reject(packet, OUTCOME_DROP_SANITIZE, code);
+        continue;
+      }
+      const lastValid = chain.lastValidBlockHeight(bytes, parsed.recentBlockhashOffset);
+      if (lastValid < 0 || lastValid < blockHeight) {
+        this.reject(packet, OUTCOME_DROP_EXPIRED_BLOCKHASH, 0);
+        continue;
+      }
+      this.lastValidBlockHeight[packet] = lastValid;
+      // Only signatures that verified are ever entered, so a hit here is a transaction that ran or will run.
+      if (dedup.has(bytes, parsed.signatureOffset(0), blockHeight)) {
+        this.reject(packet, OUTCOME_DROP_DUPLICATE, 0);
+        continue;
+      }
+      const count = parsed.signatureCount;
+      if (count > SIGNATURES_PER_PACKET_MAX || parsed.numRequiredSignatures !== count) {
+        this.reject(packet, OUTCOME_DROP_SANITIZE, TX_HEADER_ACCOUNTS_OUT_OF_RANGE);
+        continue;
+      }
+      const base = pool.slotOffset(slot);
+      this.firstSignature[packet] = signatureTotal;
+      this.signatureCount[packet] = count;
+      for (let index = 0; index < count; index++) {
+        this.signatureOffsets[signatureTotal] = base + parsed.signatureOffset(index);
+        this.publicKeyOffsets[signatureTotal] = base + parsed.staticKeyOffset(index);
+        this.messageOffsets[signatureTotal] = base + parsed.messageOffset;
+        this.messageLengths[signatureTotal] = parsed.messageLength;
+        signatureTotal++;
+      }
+    }
+
+    if (signatureTotal > 0) {
+      this.deps.verifier.verifyBatch(
+        pool.bytes,
+        this.signatureOffsets,
+        this.publicKeyOffsets,
+        this.messageOffsets,
+        this.messageLengths,
+        signatureTotal,
+        this.results,
+      );
+      this.counters.signaturesVerified += signatureTotal;
+    }
+
+    for (let packet = 0; packet < packetCount; packet++) {
+      if (this.outcome[packet] !== PENDING) continue;
+      const first = this.firstSignature[packet];
+      let valid = true;
+      for (let index = 0; index < this.signatureCount[packet]; index++) {
+        if (this.results[first + index] !== 1) valid = false;
+      }
+      if (!valid) {
+        this.reject(packet, OUTCOME_DROP_BAD_SIGNATURE, 0);
+        continue;
+      }
+      const signatureOffset = this.signatureOffsets[first];
+      // A second copy within this same batch is caught here.
+      if (!dedup.insert(pool.bytes, signatureOffset, this.lastValidBlockHeight[packet], blockHeight)) {
+        this.reject(packet, OUTCOME_DROP_DUPLICATE, 0);
+        continue;
+      }
+      this.outcome[packet] = 0;
+    }
+
+    this.forward(packetCount);
+    input.release(packetCount);
+    this.deps.inputSpaceDoorbell.ring();
+    this.counters.received += packetCount;
+    return packetCount;
+  }
+
+  private reject(packet: number, outcomeCode: number, detailCode: number): void {
+    this.outcome[packet] = outcomeCode;
+    this.detail[packet] = detailCode;
+  }
+
+  private forward(packetCount: number): void {
+    const { output, outcomes, pool } = this.deps;
+    let passed = 0;
+    let rejected = 0;
+    const nowNs = pool.clock.nowNs();
+    for (let packet = 0; packet < packetCount; packet++) {
+      const slot = this.slots[packet];
+      const outcomeCode = this.outcome[packet];
+      if (outcomeCode === 0) {
+        if (output.freeSlots() === 0) {
+          if (passed > 0) {
+            this.deps.scheduleDoorbell.ring();
+            passed = 0;
+          }
+          this.counters.outputBackpressure++;
+          while (waitForFreeSlots(output, this.deps.outputSpaceDoorbell, 1) < 1) {
+            // Back-pressure: schedule is behind; keep waiting (bounded parks re-check).
+          }
+        }
+        output.tryPush(slot, this.lengths[packet], 0, 0);
+        passed++;
+        this.counters.passed++;
+      } else {
+        if (!tryPush6(outcomes, slot, outcomeCode, 0, 0, 0, this.detail[packet])) {
+          throw new Error(
+            `verify: outcome ring full (capacity ${outcomes.capacity}) — a slot was returned twice`,
+          );
+        }
+        rejected++;
+        this.countDrop(outcomeCode);
+      }
+      this.deps.onPacket?.(outcomeCode, (nowNs - pool.arrivalNs[slot]) / 1e9);
+    }
+    if (passed > 0) this.deps.scheduleDoorbell.ring();
+    if (rejected > 0) this.deps.ingressDoorbell.ring();
+  }
+
+  private countDrop(outcomeCode: number): void {
+    const dropped = this.counters.dropped;
+    if (outcomeCode === OUTCOME_DROP_PARSE) dropped.parse_error++;
+    else if (outcomeCode === OUTCOME_DROP_SANITIZE) dropped.sanitize_error++;
+    else if (outcomeCode === OUTCOME_DROP_EXPIRED_BLOCKHASH) dropped.expired_blockhash++;
+    else if (outcomeCode === OUTCOME_DROP_DUPLICATE) dropped.duplicate++;
+    else if (outcomeCode === OUTCOME_DROP_BAD_SIGNATURE) dropped.bad_signature++;
+  }
+}

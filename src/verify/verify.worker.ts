@@ -1,0 +1,65 @@
+// The verify tile: one Worker per verify instance, running VerifyStage over its
+// ingress_verify#i ring until told to stop and its input is drained.
+import { attachMetrics } from "../metrics/registry.ts";
+import { ChainState } from "../pipeline/chain-state.ts";
+import { dropOutcome, OUTCOME_EXECUTED } from "../pipeline/outcomes.ts";
+import { announceReady, runStage } from "../pipeline/worker-harness.ts";
+import { attachDoorbell } from "../ring/doorbell.ts";
+import { attachPacketPool } from "../ring/packet-pool.ts";
+import { RingPoller } from "../ring/poller.ts";
+import { attachRing } from "../ring/spsc-ring.ts";
+import { SignatureDedup } from "./dedup.ts";
+import { createVerifier } from "./ed25519.ts";
+import { VerifyStage } from "./verify-stage.ts";
+
+runStage(async (context) => {
+  const { init } = context;
+  const index = init.index;
+  const pool = attachPacketPool(init.pool);
+  const input = attachRing(init.rings[`ingress_verify#${index}`]);
+  const output = attachRing(init.rings[`verify_schedule#${index}`]);
+  const outcomes = attachRing(init.rings[`verify_ingress#${index}`]);
+  const workDoorbell = attachDoorbell(init.doorbells[`work:${init.instance}`]);
+  const choice = createVerifier();
+  const metrics = attachMetrics(init.metrics).shard(init.instance);
+  const received = metrics.counter("outrider_verify_transactions_received_total", {});
+  const forwarded = metrics.counter("outrider_verify_transactions_forwarded_total", {});
+  const dropCounters = new Map<number, { inc(count?: number): void }>();
+  for (const code of [200, 201, 202, 203, 204]) {
+    const outcome = dropOutcome(code);
+    if (outcome)
+      dropCounters.set(
+        code,
+        metrics.counter("outrider_verify_transactions_dropped_total", { reason: outcome.name }),
+      );
+  }
+  const latency = metrics.histogram("outrider_pipeline_stage_duration_seconds", { stage: "verify" });
+  const stage = new VerifyStage({
+    pool,
+    input,
+    output,
+    outcomes,
+    chain: new ChainState(init.chain),
+    verifier: choice.verifier,
+    dedup: new SignatureDedup(
+      Math.max(1024, Math.floor(init.config.verify.dedup_signatures_max / init.verifyWorkers)),
+    ),
+    scheduleDoorbell: attachDoorbell(init.doorbells["work:schedule"]),
+    ingressDoorbell: attachDoorbell(init.doorbells["work:ingress"]),
+    outputSpaceDoorbell: attachDoorbell(init.doorbells[`space:${init.instance}`]),
+    inputSpaceDoorbell: attachDoorbell(init.doorbells["space:ingress"]),
+    onPacket: (outcomeCode, latencySeconds) => {
+      received.inc();
+      if (outcomeCode === OUTCOME_EXECUTED) forwarded.inc();
+      else dropCounters.get(outcomeCode)?.inc();
+      if (latencySeconds >= 0) latency.observe(latencySeconds);
+    },
+  });
+  const poller = new RingPoller([input], workDoorbell);
+  announceReady(context, { verifier: choice.kind, verifierReason: choice.reason });
+  // The control thread raises the stop flag only after ingress reports every accepted
+  // transaction has its outcome (or the drain time ran out).
+  while (!context.stopRequested()) {
+    if (poller.waitForWork() > 0) stage.step();
+  }
+});
