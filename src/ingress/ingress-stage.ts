@@ -1,0 +1,190 @@
+// The ingress stage (baseline): every accepted packet is written once into the shared
+// pool and queued for the verify worker that owns its first signature (so each worker's
+// dedup is exact), in a bounded FIFO per worker: when full, the newest is dropped and
+// counted. It also takes every terminal outcome coming back (verify rejections, bank
+// responses via schedule), hands it to the caller for status and metrics, and frees the
+// slot. No allocation per packet.
+
+import type { Doorbell } from "../ring/doorbell.ts";
+import { PACKET_BYTES_MAX, type PacketPool, type SourceKind } from "../ring/packet-pool.ts";
+import type { SlotAllocator } from "../ring/slot-allocator.ts";
+import type { SpscRing } from "../ring/spsc-ring.ts";
+
+export const INGRESS_ACCEPTED = 0;
+export const INGRESS_DROP_EMPTY = 1;
+export const INGRESS_DROP_OVERSIZE = 2;
+export const INGRESS_DROP_POOL_EXHAUSTED = 3;
+export const INGRESS_DROP_QUEUE_FULL = 4;
+export const INGRESS_DROP_STOPPED = 5;
+export const INGRESS_DROP_NAMES = [
+  "accepted",
+  "empty",
+  "oversize",
+  "pool_exhausted",
+  "queue_full",
+  "stopped",
+] as const;
+
+export interface IngressStageDeps {
+  pool: PacketPool;
+  allocator: SlotAllocator;
+  /** ingress_verify#i. */
+  outputs: SpscRing[];
+  /** work:verify#i, rung after publishing to outputs[i]. */
+  verifyDoorbells: Doorbell[];
+  /** verify_ingress#i and schedule_ingress: terminal outcomes. */
+  outcomeRings: SpscRing[];
+  /** Packets held (all workers together) before dropping the newest. */
+  queuePacketsMax: number;
+}
+
+/** Called for each terminal outcome before its slot is freed; the packet bytes are still readable. */
+export type OutcomeListener = (
+  slot: number,
+  outcomeCode: number,
+  executedSlot: number,
+  costUnits: number,
+  detailCode: number,
+) => void;
+
+export class IngressStage {
+  private readonly deps: IngressStageDeps;
+  private readonly queueCapacity: number;
+  /** Per verify worker: a ring buffer of pool slots waiting for room in ingress_verify#i. */
+  private readonly queues: Int32Array[];
+  private readonly queueHead: Int32Array;
+  private readonly queueCount: Int32Array;
+  private stopped = false;
+  readonly counters = { accepted: 0, dropped: new Float64Array(INGRESS_DROP_NAMES.length), outcomes: 0 };
+
+  constructor(deps: IngressStageDeps) {
+    this.deps = deps;
+    const workers = deps.outputs.length;
+    this.queueCapacity = Math.max(1, Math.floor(deps.queuePacketsMax / workers));
+    this.queues = deps.outputs.map(() => new Int32Array(this.queueCapacity));
+    this.queueHead = new Int32Array(workers);
+    this.queueCount = new Int32Array(workers);
+  }
+
+  /** Stops accepting (shutdown); queued packets still flow. */
+  stopIntake(): void {
+    this.stopped = true;
+  }
+
+  /** Packets queued locally (not yet in a ring). */
+  get queued(): number {
+    let total = 0;
+    for (let index = 0; index < this.queueCount.length; index++) total += this.queueCount[index];
+    return total;
+  }
+
+  /** Slots holding accepted transactions that have no terminal outcome yet. */
+  get inFlight(): number {
+    return this.deps.allocator.inUseCount();
+  }
+
+  /** The verify worker owning a packet: by its first signature's leading bytes. */
+  private workerFor(bytes: Uint8Array, offset: number, length: number): number {
+    const workers = this.deps.outputs.length;
+    if (workers === 1 || length < 5) return 0;
+    const hash =
+      bytes[offset + 1] | (bytes[offset + 2] << 8) | (bytes[offset + 3] << 16) | (bytes[offset + 4] << 24);
+    return (Math.imul(hash, 0x9e3779b1) >>> 0) % workers;
+  }
+
+  /**
+   * Offers one packet. Returns INGRESS_ACCEPTED and the slot through `slotOut[0]`, or a drop code.
+   * The packet is copied once into the pool; `packet` may be reused by the caller afterwards.
+   */
+  accept(
+    packet: Uint8Array,
+    sourceKind: SourceKind,
+    sourceId: number,
+    requestId: number,
+    slotOut?: Int32Array,
+  ) {
+    const length = packet.length;
+    let code = INGRESS_ACCEPTED;
+    if (this.stopped) code = INGRESS_DROP_STOPPED;
+    else if (length === 0) code = INGRESS_DROP_EMPTY;
+    else if (length > PACKET_BYTES_MAX) code = INGRESS_DROP_OVERSIZE;
+    let worker = 0;
+    if (code === INGRESS_ACCEPTED) {
+      worker = this.workerFor(packet, 0, length);
+      if (this.queueCount[worker] >= this.queueCapacity) {
+        this.flush();
+        if (this.queueCount[worker] >= this.queueCapacity) code = INGRESS_DROP_QUEUE_FULL;
+      }
+    }
+    let slot = -1;
+    if (code === INGRESS_ACCEPTED) {
+      slot = this.deps.allocator.alloc();
+      if (slot < 0) code = INGRESS_DROP_POOL_EXHAUSTED;
+    }
+    if (code !== INGRESS_ACCEPTED) {
+      this.counters.dropped[code]++;
+      return code;
+    }
+    const pool = this.deps.pool;
+    pool.writePacket(slot, packet, sourceKind, sourceId, requestId, pool.clock.nowNs());
+    const queue = this.queues[worker];
+    queue[(this.queueHead[worker] + this.queueCount[worker]) % this.queueCapacity] = slot;
+    this.queueCount[worker]++;
+    this.counters.accepted++;
+    if (slotOut) slotOut[0] = slot;
+    return INGRESS_ACCEPTED;
+  }
+
+  /** Moves queued packets into the verify rings as far as they have room; returns how many moved. */
+  flush(): number {
+    const { outputs, pool, verifyDoorbells } = this.deps;
+    let moved = 0;
+    for (let worker = 0; worker < outputs.length; worker++) {
+      const count = this.queueCount[worker];
+      if (count === 0) continue;
+      const ring = outputs[worker];
+      const reserved = ring.reserve(count);
+      if (reserved === 0) continue;
+      const queue = this.queues[worker];
+      let head = this.queueHead[worker];
+      for (let entry = 0; entry < reserved; entry++) {
+        const slot = queue[head];
+        ring.writeWord(entry, 0, slot);
+        ring.writeWord(entry, 1, pool.lengths[slot]);
+        ring.writeWord(entry, 2, pool.sourceKinds[slot]);
+        ring.writeWord(entry, 3, 0);
+        head = (head + 1) % this.queueCapacity;
+      }
+      ring.publish(reserved);
+      verifyDoorbells[worker].ring();
+      this.queueHead[worker] = head;
+      this.queueCount[worker] = count - reserved;
+      moved += reserved;
+    }
+    return moved;
+  }
+
+  /** Takes every terminal outcome available, reports it, and frees its slot; returns how many. */
+  drainOutcomes(listener: OutcomeListener): number {
+    let total = 0;
+    for (const ring of this.deps.outcomeRings) {
+      const count = ring.available();
+      if (count === 0) continue;
+      for (let entry = 0; entry < count; entry++) {
+        const slot = ring.readWord(entry, 0);
+        listener(
+          slot,
+          ring.readWord(entry, 1),
+          ring.readWord(entry, 2),
+          ring.readWord(entry, 4),
+          ring.readWord(entry, 5),
+        );
+        this.deps.allocator.free(slot);
+      }
+      ring.release(count);
+      total += count;
+    }
+    this.counters.outcomes += total;
+    return total;
+  }
+}
