@@ -17,6 +17,10 @@ interface CommandEntry {
 // Subcommands appear here as their issues land; none is a placeholder.
 const COMMANDS: Record<string, CommandEntry> = {
   version: { summary: "print version and runtime", load: () => import("./commands/version.ts") },
+  "tx decode": {
+    summary: "decode and check a wire transaction (base64/base58) as JSON",
+    load: () => import("./commands/tx-decode.ts"),
+  },
   flags: { summary: "list feature flags and their state", load: () => import("./commands/flags.ts") },
   "config check": {
     summary: "validate a config file and print the resolved configuration",
