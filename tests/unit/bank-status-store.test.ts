@@ -1,0 +1,56 @@
+// StatusStore: getSignatureStatuses semantics, history search, bounds, events.
+import { describe, expect, test } from "bun:test";
+import { type StatusEvent, StatusStore } from "../../src/bank/status-store.ts";
+
+const chainAt = (slot: number) => ({ slot, confirmedSlot: slot - 1, finalizedSlot: Math.max(0, slot - 33) });
+
+describe("StatusStore", () => {
+  test("confirmations and confirmationStatus by slot; null once finalized", () => {
+    const store = new StatusStore({ recentSlots: 151, historySlots: 100 });
+    store.recordExecuted("sigA", 10, null);
+    expect(store.getStatuses(["sigA"], false, chainAt(10))[0]).toEqual({
+      slot: 10,
+      confirmations: 0,
+      err: null,
+      status: { Ok: null },
+      confirmationStatus: "processed",
+    });
+    expect(store.getStatuses(["sigA"], false, chainAt(12))[0]?.confirmationStatus).toBe("confirmed");
+    expect(store.getStatuses(["sigA"], false, chainAt(12))[0]?.confirmations).toBe(2);
+    const finalized = store.getStatuses(["sigA"], false, chainAt(43))[0];
+    expect(finalized?.confirmationStatus).toBe("finalized");
+    expect(finalized?.confirmations).toBeNull();
+  });
+
+  test("old records only with searchTransactionHistory, then pruned", () => {
+    const store = new StatusStore({ recentSlots: 151, historySlots: 100 });
+    store.recordExecuted("sigB", 5, { InstructionError: [0, { Custom: 1 }] });
+    expect(store.getStatuses(["sigB"], false, chainAt(200))[0]).toBeNull();
+    expect(store.getStatuses(["sigB"], true, chainAt(200))[0]?.err).toEqual({
+      InstructionError: [0, { Custom: 1 }],
+    });
+    store.prune(5 + 151 + 100 + 1);
+    expect(store.getStatuses(["sigB"], true, chainAt(300))[0]).toBeNull();
+  });
+
+  test("dropped records read as null and never replace an executed one; entries are capped", () => {
+    const events: StatusEvent[] = [];
+    const store = new StatusStore({ entriesMax: 3 });
+    store.onEvent((event) => events.push(event));
+    store.recordExecuted("sigC", 1, null);
+    store.recordDropped("sigC", 2, 70, "AlreadyProcessed");
+    expect(store.get("sigC")?.kind).toBe("executed");
+    store.recordDropped("sigD", 2, 71, "BlockhashNotFound");
+    expect(store.get("sigD")?.notIncludedReason).toBe(71);
+    expect(store.getStatuses(["sigD"], true, chainAt(3))[0]).toBeNull();
+    for (const signature of ["e", "f", "g"]) store.recordExecuted(signature, 3, null);
+    expect(store.size).toBe(3);
+    expect(events.map((event) => event.type)).toEqual([
+      "executed",
+      "dropped",
+      "executed",
+      "executed",
+      "executed",
+    ]);
+  });
+});
