@@ -20,6 +20,9 @@ export const DEFAULT_STATUS_STORE_CONFIG: StatusStoreConfig = {
   entriesMax: 1_000_000,
 };
 
+import { notIncludedReasonLabel } from "../metrics/labels.ts";
+import { dropOutcome } from "../pipeline/outcomes.ts";
+
 export interface StatusRecord {
   signature: string;
   slot: number;
@@ -37,6 +40,13 @@ export interface SignatureStatus {
   err: TransactionErrorJson | null;
   status: { Ok: null } | { Err: TransactionErrorJson };
   confirmationStatus: ConfirmationStatus;
+  /** Present only for a transaction Outrider dropped before or at the bank: why. */
+  outriderDropped?: { reason: string; code: number };
+}
+
+/** Name of a drop: Outrider's own pipeline drops (200+) or the bank's not_included_reason label. */
+export function dropReasonName(code: number): string {
+  return dropOutcome(code)?.name ?? notIncludedReasonLabel(code);
 }
 
 export interface ChainPosition {
@@ -140,9 +150,23 @@ export class StatusStore {
   ): (SignatureStatus | null)[] {
     return signatures.map((signature) => {
       const record = this.records.get(signature);
-      if (record === undefined || record.kind !== "executed") return null;
+      if (record === undefined) return null;
       const recent = chain.slot - record.slot < this.config.recentSlots;
       if (!recent && !searchTransactionHistory) return null;
+      if (record.kind === "dropped") {
+        // Not on Solana's RPC, which shows nothing for a dropped transaction: Outrider promises that
+        // every accepted transaction ends visibly, so a drop reads as a failed status with its reason.
+        const reason = dropReasonName(record.notIncludedReason);
+        const err: TransactionErrorJson = record.err ?? "OutriderDropped";
+        return {
+          slot: record.slot,
+          confirmations: 0,
+          err,
+          status: { Err: err },
+          confirmationStatus: "processed",
+          outriderDropped: { reason, code: record.notIncludedReason },
+        };
+      }
       const confirmationStatus = confirmationStatusOf(record.slot, chain);
       return {
         slot: record.slot,

@@ -105,8 +105,12 @@ describe("transaction rejections", () => {
     expect(response.error).toEqual({ code: -32003, message: "Transaction signature verification failure" });
     const skipped = await send(wire, { skipPreflight: true });
     expect(typeof skipped.result).toBe("string");
+    // Outrider shows the drop (Solana would show nothing): a failed status carrying the reason.
     const status = await connection.getSignatureStatus(skipped.result);
-    expect(status.value).toBeNull();
+    expect(status.value?.err).toBe("SignatureFailure");
+    expect((status.value as unknown as { outriderDropped: { reason: string } }).outriderDropped.reason).toBe(
+      "signature_failure",
+    );
     expect(node.statusStore.get(skipped.result)?.kind).toBe("dropped");
   });
 

@@ -33,7 +33,7 @@ describe("StatusStore", () => {
     expect(store.getStatuses(["sigB"], true, chainAt(300))[0]).toBeNull();
   });
 
-  test("dropped records read as null and never replace an executed one; entries are capped", () => {
+  test("dropped records read as a failed status with their reason, never replace an executed one; entries are capped", () => {
     const events: StatusEvent[] = [];
     const store = new StatusStore({ entriesMax: 3 });
     store.onEvent((event) => events.push(event));
@@ -42,11 +42,17 @@ describe("StatusStore", () => {
     expect(store.get("sigC")?.kind).toBe("executed");
     store.recordDropped("sigD", 2, 71, "BlockhashNotFound");
     expect(store.get("sigD")?.notIncludedReason).toBe(71);
-    expect(store.getStatuses(["sigD"], true, chainAt(3))[0]).toBeNull();
+    const dropped = store.getStatuses(["sigD"], true, chainAt(3))[0];
+    expect(dropped?.err).toBe("BlockhashNotFound");
+    expect(dropped?.status).toEqual({ Err: "BlockhashNotFound" });
+    expect(dropped?.outriderDropped).toEqual({ reason: "blockhash_not_found", code: 71 });
+    store.recordDropped("sigX", 2, 202, null);
+    expect(store.getStatuses(["sigX"], true, chainAt(3))[0]?.outriderDropped?.reason).toBe("bad_signature");
     for (const signature of ["e", "f", "g"]) store.recordExecuted(signature, 3, null);
     expect(store.size).toBe(3);
     expect(events.map((event) => event.type)).toEqual([
       "executed",
+      "dropped",
       "dropped",
       "executed",
       "executed",
