@@ -45,6 +45,11 @@ export class BlockhashWindow {
     return null;
   }
 
+  /** Every blockhash held, oldest first. */
+  entries(): { slot: number; blockhash: string }[] {
+    return [...this.blockhashBySlot].map(([slot, blockhash]) => ({ slot, blockhash }));
+  }
+
   get size(): number {
     return this.blockhashBySlot.size;
   }

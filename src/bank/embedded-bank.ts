@@ -270,6 +270,13 @@ export class EmbeddedBank {
     return this.window.slotOf(blockhash, this.currentSlot) !== null;
   }
 
+  /** The whole window of usable blockhashes, oldest first (for publishing to other threads). */
+  recentBlockhashes(): { blockhash: string; slot: number; lastValidBlockHeight: number }[] {
+    return this.window
+      .entries()
+      .map((entry) => ({ ...entry, lastValidBlockHeight: entry.slot + this.config.blockhashMaxAgeSlots }));
+  }
+
   lastValidBlockHeightOf(blockhash: string): number | null {
     const slot = this.window.slotOf(blockhash, this.currentSlot);
     return slot === null ? null : slot + this.config.blockhashMaxAgeSlots;

@@ -16,6 +16,10 @@ interface CommandEntry {
 
 // Subcommands appear here as their issues land; none is a placeholder.
 const COMMANDS: Record<string, CommandEntry> = {
+  run: {
+    summary: "start the pipeline on the embedded SVM (RPC, PubSub, UDP)",
+    load: () => import("./commands/run.ts"),
+  },
   version: { summary: "print version and runtime", load: () => import("./commands/version.ts") },
   "tx decode": {
     summary: "decode and check a wire transaction (base64/base58) as JSON",

@@ -28,6 +28,23 @@ export interface StageInit {
   control: SharedArrayBuffer;
   /** CPU to pin to, or null to run unpinned. */
   cpu: number | null;
+  /** Bank tile only: the port its service (RPC reads, status records) answers on; ingress holds the other end. */
+  bankPort?: MessagePort;
+  /** Ingress tile only: the client end of the bank's service port. */
+  bankClientPort?: MessagePort;
+}
+
+/** What the control thread tells the ingress tile once every stage is ready, for /status. */
+export interface StatusInfo {
+  type: "status-info";
+  version: string;
+  startedAtMs: number;
+  profile: string | null;
+  flags: Record<string, boolean>;
+  flagsUnavailable: { key: string; cli: string; source: string }[];
+  warnings: string[];
+  stages: { instance: string; cpu: number | null; pinned: boolean; pinReason?: string; detail?: unknown }[];
+  native: unknown;
 }
 
 /** Control block cells. */
@@ -50,6 +67,8 @@ export type StageMessage =
       detail?: unknown;
     }
   | { type: "stopped"; instance: string }
+  /** Ingress: intake is stopped and every accepted transaction has its terminal outcome. */
+  | { type: "drained"; instance: string; inFlight: number }
   | { type: "error"; instance: string; message: string; stack?: string }
   | {
       type: "log";

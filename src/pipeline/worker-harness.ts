@@ -14,6 +14,8 @@ export interface StageContext {
   intakeStopped(): boolean;
   post(message: StageMessage): void;
   log(level: "debug" | "info" | "warn" | "error", message: string, fields?: unknown): void;
+  /** Receives later messages from the control thread (after init). */
+  onControlMessage(handler: (message: unknown) => void): void;
 }
 
 /** Runs `start` once the init message arrives; `start` resolves when the stage has stopped. */
@@ -21,7 +23,8 @@ export function runStage(start: (context: StageContext) => Promise<unknown> | un
   self.onmessage = async (event: MessageEvent) => {
     const init = event.data as StageInit;
     if (init?.type !== "init") return;
-    self.onmessage = null;
+    let controlHandler: ((message: unknown) => void) | null = null;
+    self.onmessage = (later: MessageEvent) => controlHandler?.(later.data);
     const control = new Int32Array(init.control);
     const post = (message: StageMessage) => self.postMessage(message);
     const pin =
@@ -36,6 +39,9 @@ export function runStage(start: (context: StageContext) => Promise<unknown> | un
       intakeStopped: () => Atomics.load(control, CONTROL_STOP_INTAKE) !== 0,
       post,
       log: (level, message, fields) => post({ type: "log", instance: init.instance, level, message, fields }),
+      onControlMessage: (handler) => {
+        controlHandler = handler;
+      },
     };
     try {
       await start(context);

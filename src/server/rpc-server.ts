@@ -34,7 +34,12 @@ export interface RpcServerOptions {
   apiVersion?: string;
   status?: () => unknown | Promise<unknown>;
   metrics?: () => string | Promise<string>;
+  /** Called once per JSON-RPC request (each of a batch): its method (null when unreadable), error code or null, duration. */
+  observe?: RpcObserver;
 }
+
+export type RpcObserver = (method: string | null, errorCode: number | null, durationSeconds: number) => void;
+const noObserver: RpcObserver = () => {};
 
 export interface RpcServer {
   host: string;
@@ -46,34 +51,56 @@ export interface RpcServer {
   stop(): Promise<void>;
 }
 
-async function handleOne(value: unknown, backend: RpcBackend, apiVersion: string) {
+async function handleOne(value: unknown, backend: RpcBackend, apiVersion: string, observe: RpcObserver) {
   const id = requestIdOf(value);
+  const startedMs = performance.now();
+  const method =
+    value !== null && typeof value === "object" && typeof (value as { method?: unknown }).method === "string"
+      ? (value as { method: string }).method
+      : null;
   try {
     const request = asRequest(value);
-    return successResponse(request.id, await callMethod(request.method, request.params, backend, apiVersion));
+    const response = successResponse(
+      request.id,
+      await callMethod(request.method, request.params, backend, apiVersion),
+    );
+    observe(method, null, (performance.now() - startedMs) / 1000);
+    return response;
   } catch (error) {
     const rpcError = error instanceof JsonRpcError ? error : internalError();
+    observe(method, rpcError.code, (performance.now() - startedMs) / 1000);
     return errorResponse(id, rpcError);
   }
 }
 
-async function handleJsonRpc(body: string, backend: RpcBackend, apiVersion: string): Promise<unknown> {
+async function handleJsonRpc(
+  body: string,
+  backend: RpcBackend,
+  apiVersion: string,
+  observe: RpcObserver,
+): Promise<unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return errorResponse(null, parseError());
+    const error = parseError();
+    observe(null, error.code, 0);
+    return errorResponse(null, error);
   }
-  if (!Array.isArray(parsed)) return handleOne(parsed, backend, apiVersion);
-  if (parsed.length === 0) return errorResponse(null, invalidRequest());
+  if (!Array.isArray(parsed)) return handleOne(parsed, backend, apiVersion, observe);
+  if (parsed.length === 0) {
+    observe(null, -32600, 0);
+    return errorResponse(null, invalidRequest());
+  }
   if (parsed.length > BATCH_REQUESTS_MAX) {
+    observe(null, -32600, 0);
     return errorResponse(
       null,
       invalidRequest(`Invalid request: batch of ${parsed.length} exceeds ${BATCH_REQUESTS_MAX}`),
     );
   }
   const responses = [];
-  for (const item of parsed) responses.push(await handleOne(item, backend, apiVersion));
+  for (const item of parsed) responses.push(await handleOne(item, backend, apiVersion, observe));
   return responses;
 }
 
@@ -125,7 +152,12 @@ export function startRpcServer(options: RpcServerOptions): RpcServer {
           if (request.method !== "POST" || url.pathname !== "/") {
             return new Response("Method Not Allowed", { status: 405 });
           }
-          const response = await handleJsonRpc(await request.text(), backend, apiVersion);
+          const response = await handleJsonRpc(
+            await request.text(),
+            backend,
+            apiVersion,
+            options.observe ?? noObserver,
+          );
           return new Response(stringifyJson(response), { headers: { "content-type": "application/json" } });
         },
       }),

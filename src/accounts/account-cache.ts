@@ -1,0 +1,521 @@
+// The trading account cache: W-TinyLFU (after Caffeine's design) over 32-byte account addresses,
+// bounded by bytes and by entry count, with slot-ordered coherency.
+//
+// Policy: a recency window (LRU) admits every newcomer; what falls out of the window competes with the
+// main space's victim (segmented LRU: probation → protected) and wins only when its estimated frequency
+// (count-min sketch, 4-bit counters, periodic halving) is higher. The window's share of capacity is
+// tuned live by hill climbing, so recency-heavy workloads get a large window and frequency-heavy ones
+// a small one.
+//
+// Coherency: every value carries the slot it was observed at. put() never replaces a value observed at
+// a newer slot with an older one (counted as a stale write); an older write for an address that left
+// the cache is refused through the slot floor; get(address, minSlot) never returns a value older than
+// minSlot. Lookups go through a preallocated hash index; a hit allocates nothing.
+import { ADDRESS_BYTES, AddressIndex, assertAddressSlice } from "./address-index.ts";
+import { accountError } from "./errors.ts";
+import { FrequencySketch } from "./frequency-sketch.ts";
+import { SlotFloor } from "./slot-floor.ts";
+import { WindowClimber } from "./window-climber.ts";
+
+/** Largest account data length Solana allows. */
+export const ACCOUNT_DATA_BYTES_MAX = 10 * 1024 * 1024;
+/** Fixed bytes charged per entry on top of its data (key, slot, links, index slot, value object). */
+export const ACCOUNT_ENTRY_OVERHEAD_BYTES = 128;
+export const PROTECTED_FRACTION = 0.8;
+export const INITIAL_WINDOW_FRACTION = 0.01;
+/** Candidates at least this frequent get a 1-in-128 chance against a more frequent victim (hash-flooding). */
+export const ADMIT_RANDOM_FREQUENCY_MIN = 6;
+/** Sketch halving period and climber sample length, in accesses per resident entry (Caffeine's 10). */
+export const SAMPLE_ACCESSES_PER_ENTRY = 10;
+/** The cache counts as warm (and starts adapting) once it is this full. */
+const WARM_FRACTION = 0.9;
+
+/** put() outcomes. */
+export const PUT_STALE = 0;
+export const PUT_INSERTED = 1;
+export const PUT_UPDATED = 2;
+export const PUT_REJECTED = 3;
+export type PutOutcome = typeof PUT_STALE | typeof PUT_INSERTED | typeof PUT_UPDATED | typeof PUT_REJECTED;
+
+const WINDOW = 0;
+const PROBATION = 1;
+const PROTECTED = 2;
+const FREE = 3;
+const DETACHED = 4;
+const NONE = -1;
+
+export interface AccountCacheOptions {
+  /** Bound on the sum of entry weights (data bytes + entryOverheadBytes). */
+  capacityBytes: number;
+  /** Bound on the number of entries; sizes every table up front. */
+  entriesMax: number;
+  entryOverheadBytes?: number;
+  /** Initial share of capacity for the recency window (default 0.01). */
+  windowFraction?: number;
+  /** Hill-climb the window share (default true). */
+  adaptive?: boolean;
+  /** Seed of the address hash and admission randomness (default: random). */
+  seed?: number;
+}
+
+export interface AccountCacheStats {
+  entries: number;
+  weightBytes: number;
+  capacityBytes: number;
+  entriesMax: number;
+  windowFraction: number;
+  hits: number;
+  misses: number;
+  staleReads: number;
+  staleWritesIgnored: number;
+  inserts: number;
+  updates: number;
+  evictions: number;
+  admissionsRefused: number;
+  rejectedTooLarge: number;
+  windowAdjustments: number;
+  sketchResets: number;
+}
+
+export class AccountCache<V> {
+  readonly entriesMax: number;
+  readonly entryOverheadBytes: number;
+  /** Slot of the value returned by the last successful get() or peek(). */
+  lastSlot = -1;
+
+  hits = 0;
+  misses = 0;
+  staleReads = 0;
+  staleWritesIgnored = 0;
+  inserts = 0;
+  updates = 0;
+  evictions = 0;
+  admissionsRefused = 0;
+  rejectedTooLarge = 0;
+
+  private capacity: number;
+  private readonly adaptive: boolean;
+  private warm = false;
+  private randomState: number;
+  private readonly index: AddressIndex;
+  private readonly sketch: FrequencySketch;
+  private readonly climber: WindowClimber;
+  private readonly floor: SlotFloor;
+  private readonly values: (V | undefined)[];
+  private readonly slots: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly segmentOf: Uint8Array;
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  private readonly heads = new Int32Array(3).fill(NONE);
+  private readonly tails = new Int32Array(3).fill(NONE);
+  private readonly segmentBytes = new Float64Array(3);
+  private readonly segmentCount = new Int32Array(3);
+  private readonly freeIds: Int32Array;
+  private freeCount: number;
+  private windowBytesMax = 0;
+  private mainBytesMax = 0;
+  private protectedBytesMax = 0;
+  private windowCountMax = 0;
+  private mainCountMax = 0;
+  private protectedCountMax = 0;
+
+  constructor(options: AccountCacheOptions) {
+    const { capacityBytes, entriesMax } = options;
+    assertCapacity(capacityBytes);
+    const overhead = options.entryOverheadBytes ?? ACCOUNT_ENTRY_OVERHEAD_BYTES;
+    if (!Number.isInteger(overhead) || overhead < 1 || overhead > 1 << 20)
+      throw accountError("CACHE_BAD_OPTION", "entryOverheadBytes must be an integer in 1..1048576", {
+        entryOverheadBytes: overhead,
+      });
+    const windowFraction = options.windowFraction ?? INITIAL_WINDOW_FRACTION;
+    if (!(windowFraction >= 0 && windowFraction <= 0.99))
+      throw accountError("CACHE_BAD_OPTION", "windowFraction must be in 0..0.99", { windowFraction });
+    const seed = options.seed ?? (Math.random() * 2 ** 32) >>> 0;
+    this.capacity = capacityBytes;
+    this.entriesMax = entriesMax;
+    this.entryOverheadBytes = overhead;
+    this.adaptive = options.adaptive ?? true;
+    this.randomState = seed | 1;
+    // One spare slot: a newcomer is placed before eviction brings the count back under entriesMax.
+    const slotsTotal = entriesMax + 1;
+    this.index = new AddressIndex(slotsTotal, seed); // validates entriesMax
+    this.sketch = new FrequencySketch(entriesMax);
+    this.climber = new WindowClimber(windowFraction, 10 * Math.max(64, entriesMax));
+    this.floor = new SlotFloor(entriesMax);
+    this.values = new Array<V | undefined>(slotsTotal).fill(undefined);
+    this.slots = new Float64Array(slotsTotal);
+    this.weights = new Float64Array(slotsTotal);
+    this.segmentOf = new Uint8Array(slotsTotal).fill(FREE);
+    this.prev = new Int32Array(slotsTotal).fill(NONE);
+    this.next = new Int32Array(slotsTotal).fill(NONE);
+    this.freeIds = new Int32Array(slotsTotal);
+    for (let id = 0; id < slotsTotal; id++) this.freeIds[id] = slotsTotal - 1 - id;
+    this.freeCount = slotsTotal;
+    this.computeBudgets();
+  }
+
+  get capacityBytes(): number {
+    return this.capacity;
+  }
+  /** Entries held. */
+  get size(): number {
+    return this.segmentCount[WINDOW] + this.segmentCount[PROBATION] + this.segmentCount[PROTECTED];
+  }
+  /** Sum of entry weights held (always ≤ capacityBytes). */
+  get weightBytes(): number {
+    return this.segmentBytes[WINDOW] + this.segmentBytes[PROBATION] + this.segmentBytes[PROTECTED];
+  }
+  get windowFraction(): number {
+    return this.climber.windowFraction;
+  }
+
+  /**
+   * The value cached for address[offset…+32) if it was observed at slot ≥ minSlot, else undefined.
+   * Counts the access for admission and adaptation. Its slot is left in `lastSlot`.
+   */
+  get(address: Uint8Array, offset = 0, minSlot = 0): V | undefined {
+    if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
+    const entry = this.index.find(address, offset);
+    this.sketch.increment(this.index.lastHash);
+    if (entry >= 0 && this.slots[entry] >= minSlot) {
+      this.hits++;
+      this.onHit(entry);
+      this.lastSlot = this.slots[entry];
+      if (this.warm && this.adaptive && this.climber.record(true)) this.adapt();
+      return this.values[entry];
+    }
+    if (entry >= 0) this.staleReads++;
+    this.misses++;
+    if (this.warm && this.adaptive && this.climber.record(false)) this.adapt();
+    return undefined;
+  }
+
+  /** Like get() but records nothing and changes no order. */
+  peek(address: Uint8Array, offset = 0, minSlot = 0): V | undefined {
+    if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
+    const entry = this.index.find(address, offset);
+    if (entry < 0 || this.slots[entry] < minSlot) return undefined;
+    this.lastSlot = this.slots[entry];
+    return this.values[entry];
+  }
+
+  /**
+   * Stores `value`, observed at `slot`, whose account data is `dataBytes` long. An older slot than the
+   * one held (or than one that left the cache) is ignored: PUT_STALE. A write at the same slot replaces
+   * (later write within a slot wins). Updates of a cached account keep its place in the policy.
+   */
+  put(address: Uint8Array, offset: number, value: V, slot: number, dataBytes: number): PutOutcome {
+    assertAddressSlice(address, offset);
+    if (!Number.isSafeInteger(slot) || slot < 0)
+      throw accountError("SLOT_INVALID", "a slot is a non-negative integer", { slot });
+    if (!Number.isInteger(dataBytes) || dataBytes < 0 || dataBytes > ACCOUNT_DATA_BYTES_MAX)
+      throw accountError(
+        "DATA_BYTES_INVALID",
+        `account data length must be an integer in 0..${ACCOUNT_DATA_BYTES_MAX}`,
+        {
+          dataBytes,
+        },
+      );
+    const weight = dataBytes + this.entryOverheadBytes;
+    const entry = this.index.find(address, offset);
+    const hash = this.index.lastHash;
+    if (entry >= 0) {
+      if (slot < this.slots[entry]) {
+        this.staleWritesIgnored++;
+        return PUT_STALE;
+      }
+      this.values[entry] = value;
+      this.slots[entry] = slot;
+      const delta = weight - this.weights[entry];
+      if (delta !== 0) {
+        this.weights[entry] = weight;
+        this.segmentBytes[this.segmentOf[entry]] += delta;
+        if (weight > this.capacity) {
+          this.rejectedTooLarge++;
+          this.release(entry);
+          return PUT_REJECTED;
+        }
+        this.enforceBounds();
+      }
+      this.updates++;
+      return PUT_UPDATED;
+    }
+    if (slot < this.floor.floorOf(hash)) {
+      this.staleWritesIgnored++;
+      return PUT_STALE;
+    }
+    if (weight > this.capacity) {
+      this.rejectedTooLarge++;
+      this.floor.raise(hash, slot);
+      return PUT_REJECTED;
+    }
+    const id = this.freeIds[--this.freeCount];
+    this.index.insert(id, address, offset, hash);
+    this.values[id] = value;
+    this.slots[id] = slot;
+    this.weights[id] = weight;
+    this.link(WINDOW, id);
+    this.inserts++;
+    if (!this.warm) this.checkWarm();
+    this.evictWindowOverflow();
+    this.evictMainOverflow();
+    return this.segmentOf[id] === FREE ? PUT_REJECTED : PUT_INSERTED;
+  }
+
+  /** Removes an address (e.g. the account was closed at `slot`); later older writes stay refused. */
+  delete(address: Uint8Array, offset = 0, slot = 0): boolean {
+    assertAddressSlice(address, offset);
+    const entry = this.index.find(address, offset);
+    this.floor.raise(this.index.lastHash, slot);
+    if (entry < 0) return false;
+    this.release(entry);
+    return true;
+  }
+
+  /** Changes the byte bound live; shrinking evicts at once. */
+  setCapacityBytes(capacityBytes: number): void {
+    assertCapacity(capacityBytes);
+    this.capacity = capacityBytes;
+    this.computeBudgets();
+    this.enforceBounds();
+  }
+
+  stats(): AccountCacheStats {
+    return {
+      entries: this.size,
+      weightBytes: this.weightBytes,
+      capacityBytes: this.capacity,
+      entriesMax: this.entriesMax,
+      windowFraction: this.climber.windowFraction,
+      hits: this.hits,
+      misses: this.misses,
+      staleReads: this.staleReads,
+      staleWritesIgnored: this.staleWritesIgnored,
+      inserts: this.inserts,
+      updates: this.updates,
+      evictions: this.evictions,
+      admissionsRefused: this.admissionsRefused,
+      rejectedTooLarge: this.rejectedTooLarge,
+      windowAdjustments: this.climber.adjustments,
+      sketchResets: this.sketch.resets,
+    };
+  }
+
+  /** Checks every internal invariant; for tests. Returns a description of the first violation, or "". */
+  checkInvariants(): string {
+    let count = 0;
+    for (let segment = WINDOW; segment <= PROTECTED; segment++) {
+      let bytes = 0;
+      let length = 0;
+      let previous = NONE;
+      for (let entry = this.heads[segment]; entry !== NONE; entry = this.next[entry]) {
+        if (this.segmentOf[entry] !== segment)
+          return `entry ${entry} in list ${segment} marked ${this.segmentOf[entry]}`;
+        if (this.prev[entry] !== previous) return `broken prev link at ${entry}`;
+        if (this.index.find(this.index.keyBytes, entry * ADDRESS_BYTES) !== entry)
+          return `entry ${entry} not indexed`;
+        bytes += this.weights[entry];
+        length++;
+        previous = entry;
+      }
+      if (previous !== this.tails[segment]) return `tail of ${segment} wrong`;
+      if (bytes !== this.segmentBytes[segment])
+        return `bytes of ${segment}: ${bytes} vs ${this.segmentBytes[segment]}`;
+      if (length !== this.segmentCount[segment]) return `count of ${segment} wrong`;
+      count += length;
+    }
+    if (count + this.freeCount !== this.entriesMax + 1) return "entries leaked";
+    if (this.weightBytes > this.capacity) return `weight ${this.weightBytes} > capacity ${this.capacity}`;
+    if (count > this.entriesMax) return `count ${count} > entriesMax ${this.entriesMax}`;
+    return "";
+  }
+
+  private checkWarm(): void {
+    if (this.weightBytes >= WARM_FRACTION * this.capacity || this.size >= WARM_FRACTION * this.entriesMax) {
+      this.warm = true;
+      this.retunePeriods();
+    }
+  }
+
+  /** Sketch aging and climber samples follow the resident entry count (10 accesses per entry). */
+  private retunePeriods(): void {
+    const period = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, this.size);
+    this.sketch.resetPeriod = period;
+    this.climber.sampleAccesses = period;
+  }
+
+  private computeBudgets(): void {
+    const fraction = this.climber.windowFraction;
+    const capacity = this.capacity;
+    this.windowBytesMax = capacity - Math.floor(capacity * (1 - fraction));
+    this.mainBytesMax = capacity - this.windowBytesMax;
+    this.protectedBytesMax = Math.floor(this.mainBytesMax * PROTECTED_FRACTION);
+    this.windowCountMax = this.entriesMax - Math.floor(this.entriesMax * (1 - fraction));
+    this.mainCountMax = this.entriesMax - this.windowCountMax;
+    this.protectedCountMax = Math.floor(this.mainCountMax * PROTECTED_FRACTION);
+  }
+
+  private adapt(): void {
+    this.computeBudgets();
+    this.retunePeriods();
+    this.enforceBounds();
+  }
+
+  private onHit(entry: number): void {
+    const segment = this.segmentOf[entry];
+    if (segment === PROBATION) {
+      this.unlink(entry);
+      this.link(PROTECTED, entry);
+      this.demoteProtectedOverflow();
+    } else if (this.tails[segment] !== entry) {
+      this.unlink(entry);
+      this.link(segment, entry);
+    }
+  }
+
+  private windowOver(): boolean {
+    return this.segmentBytes[WINDOW] > this.windowBytesMax || this.segmentCount[WINDOW] > this.windowCountMax;
+  }
+  private mainOver(): boolean {
+    return (
+      this.segmentBytes[PROBATION] + this.segmentBytes[PROTECTED] > this.mainBytesMax ||
+      this.segmentCount[PROBATION] + this.segmentCount[PROTECTED] > this.mainCountMax
+    );
+  }
+  private mainFits(weight: number): boolean {
+    return (
+      this.segmentBytes[PROBATION] + this.segmentBytes[PROTECTED] + weight <= this.mainBytesMax &&
+      this.segmentCount[PROBATION] + this.segmentCount[PROTECTED] + 1 <= this.mainCountMax
+    );
+  }
+  private windowFits(weight: number): boolean {
+    return (
+      this.segmentBytes[WINDOW] + weight <= this.windowBytesMax &&
+      this.segmentCount[WINDOW] + 1 <= this.windowCountMax
+    );
+  }
+
+  /** After budgets change or an entry grows: move between window and main first, then evict. */
+  private enforceBounds(): void {
+    while (this.mainOver()) {
+      const entry = this.heads[PROBATION] !== NONE ? this.heads[PROBATION] : this.heads[PROTECTED];
+      if (entry === NONE || !this.windowFits(this.weights[entry])) break;
+      this.unlink(entry);
+      this.link(WINDOW, entry);
+    }
+    while (this.windowOver()) {
+      const entry = this.heads[WINDOW];
+      if (entry === NONE || !this.mainFits(this.weights[entry])) break;
+      this.unlink(entry);
+      this.link(PROBATION, entry);
+    }
+    this.demoteProtectedOverflow();
+    this.evictWindowOverflow();
+    this.evictMainOverflow();
+  }
+
+  private demoteProtectedOverflow(): void {
+    while (
+      this.segmentBytes[PROTECTED] > this.protectedBytesMax ||
+      this.segmentCount[PROTECTED] > this.protectedCountMax
+    ) {
+      const entry = this.heads[PROTECTED];
+      if (entry === NONE) return;
+      this.unlink(entry);
+      this.link(PROBATION, entry);
+    }
+  }
+
+  private evictWindowOverflow(): void {
+    while (this.windowOver()) {
+      const candidate = this.heads[WINDOW];
+      if (candidate === NONE) return;
+      this.unlink(candidate);
+      this.admitToMain(candidate);
+    }
+  }
+
+  /** A window leaver enters probation if main has room or it out-ranks main's victims; else it goes. */
+  private admitToMain(candidate: number): void {
+    const weight = this.weights[candidate];
+    if (weight > this.mainBytesMax || this.mainCountMax < 1) {
+      this.release(candidate);
+      return;
+    }
+    const candidateHash = this.index.keyHash[candidate];
+    while (!this.mainFits(weight)) {
+      const victim = this.heads[PROBATION] !== NONE ? this.heads[PROBATION] : this.heads[PROTECTED];
+      if (this.admit(candidateHash, this.index.keyHash[victim])) {
+        this.release(victim);
+      } else {
+        this.admissionsRefused++;
+        this.release(candidate);
+        return;
+      }
+    }
+    this.link(PROBATION, candidate);
+  }
+
+  private admit(candidateHash: number, victimHash: number): boolean {
+    const candidateFrequency = this.sketch.frequency(candidateHash);
+    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+    if (candidateFrequency < ADMIT_RANDOM_FREQUENCY_MIN) return false;
+    let x = this.randomState;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.randomState = x;
+    return (x & 127) === 0;
+  }
+
+  private evictMainOverflow(): void {
+    this.demoteProtectedOverflow();
+    while (this.mainOver()) {
+      const victim = this.heads[PROBATION] !== NONE ? this.heads[PROBATION] : this.heads[PROTECTED];
+      if (victim === NONE) return;
+      this.release(victim);
+    }
+  }
+
+  /** Drops an entry (linked or detached); its slot raises the floor. */
+  private release(entry: number): void {
+    if (this.segmentOf[entry] !== DETACHED) this.unlink(entry);
+    this.floor.raise(this.index.keyHash[entry], this.slots[entry]);
+    this.index.remove(entry);
+    this.values[entry] = undefined;
+    this.segmentOf[entry] = FREE;
+    this.freeIds[this.freeCount++] = entry;
+    this.evictions++;
+  }
+
+  private link(segment: number, entry: number): void {
+    const tail = this.tails[segment];
+    this.prev[entry] = tail;
+    this.next[entry] = NONE;
+    if (tail === NONE) this.heads[segment] = entry;
+    else this.next[tail] = entry;
+    this.tails[segment] = entry;
+    this.segmentOf[entry] = segment;
+    this.segmentBytes[segment] += this.weights[entry];
+    this.segmentCount[segment]++;
+  }
+
+  private unlink(entry: number): void {
+    const segment = this.segmentOf[entry];
+    const before = this.prev[entry];
+    const after = this.next[entry];
+    if (before === NONE) this.heads[segment] = after;
+    else this.next[before] = after;
+    if (after === NONE) this.tails[segment] = before;
+    else this.prev[after] = before;
+    this.segmentBytes[segment] -= this.weights[entry];
+    this.segmentCount[segment]--;
+    this.segmentOf[entry] = DETACHED;
+  }
+}
+
+function assertCapacity(capacityBytes: number): void {
+  if (!Number.isSafeInteger(capacityBytes) || capacityBytes < 0)
+    throw accountError("CACHE_BAD_OPTION", "capacityBytes must be a non-negative integer", { capacityBytes });
+}

@@ -1,0 +1,274 @@
+// The control thread: builds the shared memory (packet pool, chain state, metrics, the
+// rings and doorbells of src/topology.ts), places each stage on a core, starts the stage
+// Workers, and runs the shutdown: stop intake, wait until every accepted transaction has
+// its outcome (bounded by shutdown.drain_ms), then stop every stage.
+import type { ResolvedConfig } from "../config/load.ts";
+import type { Logger } from "../log.ts";
+import { createMetrics } from "../metrics/registry.ts";
+import { nativeStatus, planPlacement, readTopology } from "../native/index.ts";
+import { createDoorbell, type DoorbellDescriptor } from "../ring/doorbell.ts";
+import { createPacketPool } from "../ring/packet-pool.ts";
+import { createRing, type RingDescriptor } from "../ring/spsc-ring.ts";
+import { automaticVerifyWorkers, planTopology, type StageName } from "../topology.ts";
+import { OUTRIDER_VERSION } from "../version.ts";
+import { createChainState } from "./chain-state.ts";
+import {
+  CONTROL_STOP,
+  CONTROL_STOP_INTAKE,
+  createControlBlock,
+  type StageInit,
+  type StageMessage,
+  type StatusInfo,
+} from "./stage-init.ts";
+
+export const STAGE_START_TIMEOUT_MS = 60_000;
+export const STAGE_STOP_TIMEOUT_MS = 5_000;
+
+export interface StageRecord {
+  instance: string;
+  stage: StageName;
+  worker: Worker;
+  cpu: number | null;
+  ready: boolean;
+  pinned: boolean;
+  pinReason?: string;
+  detail?: unknown;
+  stopped: boolean;
+}
+
+export interface RunningPipeline {
+  rpcUrl: string;
+  pubsubUrl: string;
+  tpuAddress: string;
+  stages: StageRecord[];
+  /** Stops intake, drains (bounded), stops every stage. Resolves with the count left undrained. */
+  stop(reason: string): Promise<{ undrained: number }>;
+  /** Resolves when a stage fails (with its message) — the caller should stop and exit 1. */
+  failed: Promise<string>;
+}
+
+function workerUrl(stage: StageName): string {
+  // Each worker file is also an entrypoint of the compiled binary (scripts/build.ts).
+  switch (stage) {
+    case "ingress":
+      return new URL("../ingress/ingress.worker.ts", import.meta.url).href;
+    case "verify":
+      return new URL("../verify/verify.worker.ts", import.meta.url).href;
+    case "schedule":
+      return new URL("../schedule/schedule.worker.ts", import.meta.url).href;
+    case "bank":
+      return new URL("../bank/bank.worker.ts", import.meta.url).href;
+  }
+}
+
+export async function startPipeline(resolved: ResolvedConfig, logger: Logger): Promise<RunningPipeline> {
+  const { config } = resolved;
+  const topology = readTopology();
+  const verifyWorkers = config.layout.verify_workers || automaticVerifyWorkers(topology.cores);
+  const plan = planTopology({ verifyWorkers, poolPackets: config.ingress.pool_packets });
+  const placement =
+    config.layout.affinity === "auto"
+      ? planPlacement(
+          topology,
+          plan.stages.map((stage) => ({ name: stage.name, count: stage.count })),
+          config.layout.reserved_cpus,
+        )
+      : [];
+  const cpuOf = (stage: string, index: number) =>
+    placement.find((entry) => entry.stage === stage && entry.index === index)?.cpu ?? null;
+
+  const instances = plan.stages.flatMap((stage) =>
+    Array.from({ length: stage.count }, (_, index) => ({
+      stage: stage.name,
+      index,
+      instance: stage.count > 1 || stage.name === "verify" ? `${stage.name}#${index}` : stage.name,
+    })),
+  );
+  const pool = createPacketPool(config.ingress.pool_packets);
+  const chain = createChainState();
+  const metrics = createMetrics({ shardNames: [...instances.map((entry) => entry.instance), "control"] });
+  const rings: Record<string, RingDescriptor> = {};
+  for (const ring of plan.rings)
+    rings[ring.name] = createRing(ring.depth, ring.wordsPerEntry, { name: ring.name });
+  const doorbells: Record<string, DoorbellDescriptor> = {};
+  for (const entry of instances) {
+    doorbells[`work:${entry.instance}`] = createDoorbell(`work:${entry.instance}`);
+    doorbells[`space:${entry.instance}`] = createDoorbell(`space:${entry.instance}`);
+  }
+  const control = createControlBlock();
+  const controlCells = new Int32Array(control);
+  const bankChannel = new MessageChannel();
+
+  let failWith: (message: string) => void = () => {};
+  const failed = new Promise<string>((resolve) => {
+    failWith = resolve;
+  });
+  let onDrained: () => void = () => {};
+  const drained = new Promise<void>((resolve) => {
+    onDrained = resolve;
+  });
+
+  const records: StageRecord[] = [];
+  const readyWaiters: Promise<void>[] = [];
+  for (const entry of instances) {
+    const cpu = cpuOf(entry.stage, entry.index);
+    const worker = new Worker(workerUrl(entry.stage));
+    const record: StageRecord = {
+      instance: entry.instance,
+      stage: entry.stage,
+      worker,
+      cpu,
+      ready: false,
+      pinned: false,
+      stopped: false,
+    };
+    records.push(record);
+    readyWaiters.push(
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`stage ${entry.instance} did not start within ${STAGE_START_TIMEOUT_MS} ms`)),
+          STAGE_START_TIMEOUT_MS,
+        );
+        worker.onmessage = (event: MessageEvent) => {
+          const message = event.data as StageMessage;
+          switch (message.type) {
+            case "ready":
+              Object.assign(record, {
+                ready: true,
+                pinned: message.pinned,
+                pinReason: message.pinReason,
+                detail: message.detail,
+              });
+              clearTimeout(timer);
+              resolve();
+              break;
+            case "log":
+              logger.log(message.level, message.message, {
+                stage: message.instance,
+                ...(message.fields as object),
+              });
+              break;
+            case "drained":
+              onDrained();
+              break;
+            case "stopped":
+              record.stopped = true;
+              break;
+            case "error":
+              logger.error("stage failed", {
+                stage: message.instance,
+                error: message.message,
+                stack: message.stack,
+              });
+              clearTimeout(timer);
+              reject(new Error(`stage ${message.instance} failed: ${message.message}`));
+              failWith(`stage ${message.instance} failed: ${message.message}`);
+              break;
+          }
+        };
+        worker.onerror = (event) => {
+          const text = (event as ErrorEvent).message ?? String(event);
+          logger.error("stage crashed", { stage: entry.instance, error: text });
+          clearTimeout(timer);
+          reject(new Error(`stage ${entry.instance} crashed: ${text}`));
+          failWith(`stage ${entry.instance} crashed: ${text}`);
+        };
+      }),
+    );
+    const init: StageInit = {
+      type: "init",
+      stage: entry.stage,
+      index: entry.index,
+      instance: entry.instance,
+      config,
+      verifyWorkers,
+      pool,
+      chain,
+      metrics,
+      rings,
+      doorbells,
+      control,
+      cpu,
+    };
+    const transfer: MessagePort[] = [];
+    if (entry.stage === "bank") {
+      init.bankPort = bankChannel.port1;
+      transfer.push(bankChannel.port1);
+    }
+    if (entry.stage === "ingress") {
+      init.bankClientPort = bankChannel.port2;
+      transfer.push(bankChannel.port2);
+    }
+    worker.postMessage(init, transfer);
+  }
+
+  const terminateAll = () => {
+    for (const record of records) record.worker.terminate();
+  };
+  try {
+    await Promise.all(readyWaiters);
+  } catch (error) {
+    terminateAll();
+    throw error;
+  }
+
+  const ingress = records.find((record) => record.stage === "ingress")!;
+  const ports = ingress.detail as { rpcPort: number; pubsubPort: number; tpuPort: number };
+  const host = (bind: string) => bind.slice(0, bind.lastIndexOf(":"));
+  const statusInfo: StatusInfo = {
+    type: "status-info",
+    version: OUTRIDER_VERSION,
+    startedAtMs: Date.now(),
+    profile: resolved.profile,
+    flags: { ...config.flags },
+    flagsUnavailable: resolved.flagsUnavailable,
+    warnings: resolved.warnings,
+    stages: records.map((record) => ({
+      instance: record.instance,
+      cpu: record.cpu,
+      pinned: record.pinned,
+      pinReason: record.pinReason,
+      detail: record.detail,
+    })),
+    native: { ...nativeStatus(), topologySource: topology.source },
+  };
+  ingress.worker.postMessage(statusInfo);
+
+  let stopping: Promise<{ undrained: number }> | null = null;
+  const stop = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info("stopping: intake closed, draining in-flight transactions", {
+        reason,
+        drainMs: config.shutdown.drain_ms,
+      });
+      Atomics.store(controlCells, CONTROL_STOP_INTAKE, 1);
+      let undrained = 0;
+      const timedOut = await Promise.race([
+        drained.then(() => false),
+        Bun.sleep(config.shutdown.drain_ms).then(() => true),
+      ]);
+      if (timedOut) {
+        undrained = -1;
+        logger.warn("drain time ran out; stopping with transactions still in flight", {
+          drainMs: config.shutdown.drain_ms,
+        });
+      }
+      Atomics.store(controlCells, CONTROL_STOP, 1);
+      const deadline = Date.now() + STAGE_STOP_TIMEOUT_MS;
+      while (records.some((record) => !record.stopped) && Date.now() < deadline) await Bun.sleep(10);
+      terminateAll();
+      return { undrained };
+    })();
+    return stopping;
+  };
+
+  return {
+    rpcUrl: `http://${host(config.rpc.bind)}:${ports.rpcPort}`,
+    pubsubUrl: `ws://${host(config.rpc.pubsub_bind || config.rpc.bind)}:${ports.pubsubPort}`,
+    tpuAddress: `${host(config.tpu.bind)}:${ports.tpuPort}`,
+    stages: records,
+    stop,
+    failed,
+  };
+}

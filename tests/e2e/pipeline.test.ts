@@ -1,0 +1,274 @@
+// The whole baseline pipeline as a user runs it: a real `outrider run` process
+// (ingress, verify, schedule and bank Workers over shared-memory rings, litesvm
+// executing), driven by @solana/web3.js, @solana/kit and raw UDP datagrams; bad
+// input is answered or dropped with its counter while the process keeps serving.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  type PublicKey,
+  SystemProgram,
+  sendAndConfirmTransaction,
+  Transaction,
+} from "@solana/web3.js";
+import { base58Encode } from "../../src/tx/base58.ts";
+import { kitClient, solTransferFlow, splTransferFlow } from "../helpers/kit-flows.ts";
+import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
+
+const bs58 = (bytes: Uint8Array) => base58Encode(new Uint8Array(bytes));
+
+let node: OutriderProcess;
+let connection: Connection;
+let udp: { send(data: Uint8Array, port: number, address: string): boolean; close(): void };
+
+beforeAll(async () => {
+  node = await startOutrider();
+  connection = new Connection(node.rpcUrl, { wsEndpoint: node.pubsubUrl, commitment: "confirmed" });
+  udp = (await Bun.udpSocket({})) as unknown as typeof udp;
+});
+afterAll(async () => {
+  udp.close();
+  if (node.child.exitCode === null) await node.stop();
+});
+
+async function fundedKeypair(lamports: number): Promise<Keypair> {
+  const keypair = Keypair.generate();
+  const signature = await connection.requestAirdrop(keypair.publicKey, lamports);
+  const latest = await connection.getLatestBlockhash();
+  await connection.confirmTransaction({ signature, ...latest }, "confirmed");
+  return keypair;
+}
+
+async function signedTransfer(from: Keypair, to: PublicKey, lamports: number, blockhash?: string) {
+  const transaction = new Transaction().add(
+    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
+  );
+  transaction.recentBlockhash = blockhash ?? (await connection.getLatestBlockhash()).blockhash;
+  transaction.feePayer = from.publicKey;
+  transaction.sign(from);
+  return transaction;
+}
+
+function sendDatagram(bytes: Uint8Array): void {
+  expect(udp.send(bytes, node.tpuPort, node.tpuHost)).toBe(true);
+}
+
+/** Polls getSignatureStatuses until the signature has a status (executed or dropped). */
+async function waitForStatus(signature: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { value } = await connection.getSignatureStatuses([signature], { searchTransactionHistory: true });
+    if (value[0]) return value[0] as (typeof value)[0] & { outriderDropped?: { reason: string } };
+    await Bun.sleep(50);
+  }
+  throw new Error(`no status for ${signature} within ${timeoutMs} ms`);
+}
+
+async function waitForMetric(series: string, atLeast: number, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let value = 0;
+  while (Date.now() < deadline) {
+    value = await node.metric(series);
+    if (value >= atLeast) return value;
+    await Bun.sleep(50);
+  }
+  return value;
+}
+
+async function rpcRaw(body: string) {
+  const response = await fetch(node.rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  return (await response.json()) as { error?: { code: number; message: string }; result?: unknown };
+}
+
+describe("outrider run: clients through the whole pipeline", () => {
+  test("web3.js: airdrop, sendAndConfirmTransaction, balances to the lamport (fee included)", async () => {
+    const payer = await fundedKeypair(2 * LAMPORTS_PER_SOL);
+    const recipient = Keypair.generate();
+    const transaction = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: payer.publicKey,
+        toPubkey: recipient.publicKey,
+        lamports: 1_234_567,
+      }),
+    );
+    const signature = await sendAndConfirmTransaction(connection, transaction, [payer]);
+    expect(typeof signature).toBe("string");
+    expect(await connection.getBalance(recipient.publicKey)).toBe(1_234_567);
+    expect(await connection.getBalance(payer.publicKey)).toBe(2 * LAMPORTS_PER_SOL - 1_234_567 - 5000);
+    expect(
+      await node.metric('outrider_bank_transactions_processed_total{result="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  test("web3.js: onSignature fires for a transaction sent with sendRawTransaction", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1_000_000);
+    const notified = new Promise<unknown>((resolve) => {
+      const signature = transaction.signatures[0].signature!;
+      connection.onSignature(bs58(signature), (result) => resolve(result.err), "confirmed");
+    });
+    await connection.sendRawTransaction(transaction.serialize(), { skipPreflight: true });
+    expect(await notified).toBeNull();
+  });
+
+  test("@solana/kit: SOL transfer and SPL token transfer", async () => {
+    const client = kitClient(node.rpcUrl, node.pubsubUrl);
+    const balances = await solTransferFlow(client, 10_000_000n);
+    expect(balances.recipientAfter).toBe(10_000_000n);
+    expect(balances.payerAfter).toBe(balances.payerFunded - 10_000_000n - 5000n);
+    const spl = await splTransferFlow(client);
+    expect(spl.sourceAmount).toBe(750_000n);
+    expect(spl.destinationAmount).toBe(250_000n);
+    expect(spl.mintOwner).toBe(spl.expectedMintOwner);
+  });
+
+  test("a signed transfer sent as one UDP datagram lands and shows in getSignatureStatuses", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const recipient = Keypair.generate();
+    const transaction = await signedTransfer(payer, recipient.publicKey, 1_777_000);
+    sendDatagram(transaction.serialize());
+    const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+    expect(status.err).toBeNull();
+    expect(await connection.getBalance(recipient.publicKey, "processed")).toBe(1_777_000);
+    expect(await node.metric('outrider_ingress_packets_received_total{source="udp"}')).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+});
+
+describe("bad input: answered or dropped with its counter, and the process keeps serving", () => {
+  test("garbage and oversize datagrams", async () => {
+    const parseBefore = await node.metric('outrider_verify_transactions_dropped_total{reason="parse_error"}');
+    const oversizeBefore = await node.metric('outrider_ingress_packets_dropped_total{reason="oversize"}');
+    sendDatagram(new Uint8Array([1, 2, 3, 4, 5]));
+    sendDatagram(new Uint8Array(1300).fill(7));
+    expect(
+      await waitForMetric(
+        'outrider_verify_transactions_dropped_total{reason="parse_error"}',
+        parseBefore + 1,
+      ),
+    ).toBe(parseBefore + 1);
+    expect(
+      await waitForMetric('outrider_ingress_packets_dropped_total{reason="oversize"}', oversizeBefore + 1),
+    ).toBe(oversizeBefore + 1);
+  });
+
+  test("malformed JSON, unknown method, invalid params", async () => {
+    const before = {
+      parse: await node.metric('outrider_rpc_errors_returned_total{class="parse_error"}'),
+      method: await node.metric('outrider_rpc_errors_returned_total{class="method_not_found"}'),
+      params: await node.metric('outrider_rpc_errors_returned_total{class="invalid_params"}'),
+    };
+    expect((await rpcRaw("{not json")).error?.code).toBe(-32700);
+    expect((await rpcRaw('{"jsonrpc":"2.0","id":1,"method":"getNothing"}')).error?.code).toBe(-32601);
+    const invalid = await rpcRaw('{"jsonrpc":"2.0","id":1,"method":"getBalance","params":[42]}');
+    expect(invalid.error?.code).toBe(-32602);
+    expect(await node.metric('outrider_rpc_errors_returned_total{class="parse_error"}')).toBe(
+      before.parse + 1,
+    );
+    expect(await node.metric('outrider_rpc_errors_returned_total{class="method_not_found"}')).toBe(
+      before.method + 1,
+    );
+    expect(await node.metric('outrider_rpc_errors_returned_total{class="invalid_params"}')).toBe(
+      before.params + 1,
+    );
+  });
+
+  test("a bad signature: RPC refuses it; over UDP it is dropped, counted and visible as dropped", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000);
+    const wire = transaction.serialize();
+    wire[wire.length - 1] ^= 0xff; // change the signed message: the signature no longer verifies
+    const refused = await rpcRaw(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "sendTransaction",
+        params: [Buffer.from(wire).toString("base64"), { encoding: "base64" }],
+      }),
+    );
+    expect(refused.error?.code).toBe(-32003);
+    const before = await node.metric('outrider_verify_transactions_dropped_total{reason="bad_signature"}');
+    sendDatagram(wire);
+    expect(
+      await waitForMetric('outrider_verify_transactions_dropped_total{reason="bad_signature"}', before + 1),
+    ).toBe(before + 1);
+    const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+    expect(status.outriderDropped?.reason).toBe("bad_signature");
+    expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL);
+  });
+
+  test("a resubmitted signature executes once; the copy is dropped as a duplicate", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const recipient = Keypair.generate();
+    const transaction = await signedTransfer(payer, recipient.publicKey, 1_050_000);
+    const before = await node.metric('outrider_verify_transactions_dropped_total{reason="duplicate"}');
+    sendDatagram(transaction.serialize());
+    await waitForStatus(bs58(transaction.signatures[0].signature!));
+    sendDatagram(transaction.serialize());
+    expect(
+      await waitForMetric('outrider_verify_transactions_dropped_total{reason="duplicate"}', before + 1),
+    ).toBe(before + 1);
+    expect(await connection.getBalance(recipient.publicKey, "processed")).toBe(1_050_000);
+    expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
+  });
+
+  test("an expired (unknown) blockhash is dropped and counted", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const stale = Keypair.generate().publicKey.toBase58(); // 32 bytes no slot ever produced
+    const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000, stale);
+    const before = await node.metric(
+      'outrider_verify_transactions_dropped_total{reason="expired_blockhash"}',
+    );
+    sendDatagram(transaction.serialize());
+    expect(
+      await waitForMetric(
+        'outrider_verify_transactions_dropped_total{reason="expired_blockhash"}',
+        before + 1,
+      ),
+    ).toBe(before + 1);
+    const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+    expect(status.err).toBe("BlockhashNotFound");
+  });
+
+  test("a fee payer without funds: preflight refuses it; over UDP the bank does not include it", async () => {
+    const broke = Keypair.generate();
+    const transaction = await signedTransfer(broke, Keypair.generate().publicKey, 1000);
+    const refused = await rpcRaw(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "sendTransaction",
+        params: [Buffer.from(transaction.serialize()).toString("base64"), { encoding: "base64" }],
+      }),
+    );
+    expect(refused.error?.code).toBe(-32002);
+    sendDatagram(transaction.serialize());
+    const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+    expect(status.err).not.toBeNull();
+    expect(status.outriderDropped?.reason).toBeDefined();
+    expect(await connection.getBalance(broke.publicKey)).toBe(0);
+  });
+
+  test("still serving after all of it; /health ok, /status names every stage", async () => {
+    expect(await (await fetch(`${node.rpcUrl}/health`)).text()).toBe("ok");
+    const status = (await (await fetch(`${node.rpcUrl}/status`)).json()) as {
+      slot: number;
+      stages: { instance: string }[];
+      rings: { name: string }[];
+    };
+    expect(status.slot).toBeGreaterThan(0);
+    expect(status.stages.map((stage) => stage.instance)).toEqual(["ingress", "verify#0", "schedule", "bank"]);
+    expect(status.rings.map((ring) => ring.name)).toContain("schedule_bank");
+  });
+
+  test("SIGTERM drains and exits 0", async () => {
+    expect(await node.stop("SIGTERM")).toBe(0);
+    expect(node.stderr()).toContain('"msg":"stopped"');
+  });
+});
