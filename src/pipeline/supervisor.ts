@@ -9,7 +9,7 @@ import { nativeStatus, planPlacement, readTopology } from "../native/index.ts";
 import { createDoorbell, type DoorbellDescriptor } from "../ring/doorbell.ts";
 import { createPacketPool } from "../ring/packet-pool.ts";
 import { createRing, type RingDescriptor } from "../ring/spsc-ring.ts";
-import { automaticVerifyWorkers, planTopology, type StageName } from "../topology.ts";
+import { automaticVerifyWorkers, planTopology, STAGE_WORKERS, type StageName } from "../topology.ts";
 import { OUTRIDER_VERSION } from "../version.ts";
 import { createChainState } from "./chain-state.ts";
 import {
@@ -47,18 +47,15 @@ export interface RunningPipeline {
   failed: Promise<string>;
 }
 
+/**
+ * Where a stage's Worker entry is. From source: next to this file's folder. In the compiled
+ * binary every worker file is an extra entrypoint (scripts/build.ts) stored under the
+ * binary's virtual root by its path below src/, and is found by that relative path.
+ */
 function workerUrl(stage: StageName): string {
-  // Each worker file is also an entrypoint of the compiled binary (scripts/build.ts).
-  switch (stage) {
-    case "ingress":
-      return new URL("../ingress/ingress.worker.ts", import.meta.url).href;
-    case "verify":
-      return new URL("../verify/verify.worker.ts", import.meta.url).href;
-    case "schedule":
-      return new URL("../schedule/schedule.worker.ts", import.meta.url).href;
-    case "bank":
-      return new URL("../bank/bank.worker.ts", import.meta.url).href;
-  }
+  const pathBelowSrc = STAGE_WORKERS[stage];
+  if (import.meta.url.includes("/$bunfs/")) return `./${pathBelowSrc}`;
+  return new URL(`../${pathBelowSrc}`, import.meta.url).href;
 }
 
 export async function startPipeline(resolved: ResolvedConfig, logger: Logger): Promise<RunningPipeline> {
