@@ -57,7 +57,7 @@ export const OUTCOME_ENTRY = [
   "slot",
   "outcomeCode",
   "executedSlot",
-  "feeLamports",
+  "reserved",
   "costUnits",
   "detailCode",
 ] as const;

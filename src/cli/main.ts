@@ -20,6 +20,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "start the pipeline on the embedded SVM (RPC, PubSub, UDP)",
     load: () => import("./commands/run.ts"),
   },
+  topology: {
+    summary: "machine topology and the planned placement of every stage",
+    load: () => import("./commands/topology.ts"),
+  },
   version: { summary: "print version and runtime", load: () => import("./commands/version.ts") },
   "tx decode": {
     summary: "decode and check a wire transaction (base64/base58) as JSON",

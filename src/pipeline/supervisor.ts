@@ -5,13 +5,14 @@
 import type { ResolvedConfig } from "../config/load.ts";
 import type { Logger } from "../log.ts";
 import { createMetrics } from "../metrics/registry.ts";
-import { nativeStatus, planPlacement, readTopology } from "../native/index.ts";
+import { nativeStatus, readTopology } from "../native/index.ts";
 import { createDoorbell, type DoorbellDescriptor } from "../ring/doorbell.ts";
 import { createPacketPool } from "../ring/packet-pool.ts";
 import { createRing, type RingDescriptor } from "../ring/spsc-ring.ts";
-import { automaticVerifyWorkers, planTopology, STAGE_WORKERS, type StageName } from "../topology.ts";
+import { planTopology, STAGE_WORKERS, type StageName } from "../topology.ts";
 import { OUTRIDER_VERSION } from "../version.ts";
 import { createChainState } from "./chain-state.ts";
+import { planStagePlacement } from "./placement-plan.ts";
 import {
   CONTROL_STOP,
   CONTROL_STOP_INTAKE,
@@ -61,16 +62,8 @@ function workerUrl(stage: StageName): string {
 export async function startPipeline(resolved: ResolvedConfig, logger: Logger): Promise<RunningPipeline> {
   const { config } = resolved;
   const topology = readTopology();
-  const verifyWorkers = config.layout.verify_workers || automaticVerifyWorkers(topology.cores);
+  const { verifyWorkers, placement } = planStagePlacement(config, topology);
   const plan = planTopology({ verifyWorkers, poolPackets: config.ingress.pool_packets });
-  const placement =
-    config.layout.affinity === "auto"
-      ? planPlacement(
-          topology,
-          plan.stages.map((stage) => ({ name: stage.name, count: stage.count })),
-          config.layout.reserved_cpus,
-        )
-      : [];
   const cpuOf = (stage: string, index: number) =>
     placement.find((entry) => entry.stage === stage && entry.index === index)?.cpu ?? null;
 
