@@ -30,6 +30,9 @@ export const SAMPLE_ACCESSES_PER_ENTRY = 10;
 /** The cache counts as warm (and starts adapting) once it is this full. */
 const WARM_FRACTION = 0.9;
 
+/** Largest entry bound (tables are preallocated: about 100 bytes per entry). */
+export const ENTRIES_MAX_LIMIT = 1 << 24;
+
 /** put() outcomes. */
 export const PUT_STALE = 0;
 export const PUT_INSERTED = 1;
@@ -123,6 +126,10 @@ export class AccountCache<V> {
   constructor(options: AccountCacheOptions) {
     const { capacityBytes, entriesMax } = options;
     assertCapacity(capacityBytes);
+    if (!Number.isInteger(entriesMax) || entriesMax < 1 || entriesMax > ENTRIES_MAX_LIMIT)
+      throw accountError("CACHE_BAD_OPTION", `entriesMax must be an integer in 1..${ENTRIES_MAX_LIMIT}`, {
+        entriesMax,
+      });
     const overhead = options.entryOverheadBytes ?? ACCOUNT_ENTRY_OVERHEAD_BYTES;
     if (!Number.isInteger(overhead) || overhead < 1 || overhead > 1 << 20)
       throw accountError("CACHE_BAD_OPTION", "entryOverheadBytes must be an integer in 1..1048576", {
@@ -369,9 +376,24 @@ export class AccountCache<V> {
       this.link(PROTECTED, entry);
       this.demoteProtectedOverflow();
     } else if (this.tails[segment] !== entry) {
-      this.unlink(entry);
-      this.link(segment, entry);
+      this.moveToTail(segment, entry);
     }
+  }
+
+  /** Moves a linked entry to its own list's MRU end (no byte or count change). */
+  private moveToTail(segment: number, entry: number): void {
+    const prev = this.prev;
+    const next = this.next;
+    const before = prev[entry];
+    const after = next[entry]; // not NONE: entry is not the tail
+    if (before === NONE) this.heads[segment] = after;
+    else next[before] = after;
+    prev[after] = before;
+    const tail = this.tails[segment];
+    next[tail] = entry;
+    prev[entry] = tail;
+    next[entry] = NONE;
+    this.tails[segment] = entry;
   }
 
   private windowOver(): boolean {

@@ -1,33 +1,29 @@
 // Preallocated open-addressing hash index from 32-byte account addresses to dense entry ids.
 // Linear probing with backward-shift deletion (no tombstones); keys live in one byte arena,
-// so a lookup allocates nothing. The hash is seeded per index so probe chains cannot be planned.
+// so a lookup allocates nothing. Word-aligned addresses (the common case: 32-byte records in an arena)
+// are compared as eight 32-bit words. The hash is seeded per index so probe chains cannot be planned.
 import { accountError } from "./errors.ts";
 
 export const ADDRESS_BYTES = 32;
 
-/** Seeded 32-bit hash of address[offset, offset+32): three words mixed, then avalanched. */
-export function hashAddress(address: Uint8Array, offset: number, seed: number): number {
-  let h =
-    seed ^
-    (address[offset] |
-      (address[offset + 1] << 8) |
-      (address[offset + 2] << 16) |
-      (address[offset + 3] << 24));
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h ^=
-    address[offset + 12] |
-    (address[offset + 13] << 8) |
-    (address[offset + 14] << 16) |
-    (address[offset + 15] << 24);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^=
-    address[offset + 28] |
-    (address[offset + 29] << 8) |
-    (address[offset + 30] << 16) |
-    (address[offset + 31] << 24);
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+function wordAt(bytes: Uint8Array, offset: number): number {
+  return (
+    (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0
+  );
+}
+
+/** Mixes words 0, 3 and 7 of an address (little-endian) with the seed into a 32-bit hash. */
+function mixWords(seed: number, w0: number, w3: number, w7: number): number {
+  let h = Math.imul(seed ^ w0, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ w3, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ w7, 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Seeded 32-bit hash of address[offset, offset+32); equal to the word path's hash (little-endian). */
+export function hashAddress(address: Uint8Array, offset: number, seed: number): number {
+  return mixWords(seed, wordAt(address, offset), wordAt(address, offset + 12), wordAt(address, offset + 28));
 }
 
 export function nextPowerOfTwo(value: number): number {
@@ -41,6 +37,10 @@ export class AddressIndex {
   readonly seed: number;
   /** Key bytes of entry e at [e*32, e*32+32). */
   readonly keyBytes: Uint8Array;
+  /** The same key bytes as 8 little-endian words per entry. */
+  private readonly keyWords: Uint32Array;
+  private viewBuffer: ArrayBufferLike | undefined;
+  private viewWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /** Hash of entry e's key (valid while e is indexed). */
   readonly keyHash: Uint32Array;
   /** Hash computed by the last find(); lets callers reuse it without hashing twice. */
@@ -57,6 +57,7 @@ export class AddressIndex {
     this.entriesMax = entriesMax;
     this.seed = seed | 0;
     this.keyBytes = new Uint8Array(entriesMax * ADDRESS_BYTES);
+    this.keyWords = new Uint32Array(this.keyBytes.buffer);
     this.keyHash = new Uint32Array(entriesMax);
     this.tableSlotOfEntry = new Int32Array(entriesMax).fill(-1);
     const tableSize = nextPowerOfTwo(entriesMax * 2);
@@ -64,8 +65,49 @@ export class AddressIndex {
     this.mask = tableSize - 1;
   }
 
-  /** Entry id holding address[offset…+32), or -1. Sets lastHash. Allocates nothing. */
+  /** Entry id holding address[offset…+32), or -1. Sets lastHash. Allocates nothing (after the first
+   * lookup into a given buffer, which makes a word view of it). */
   find(address: Uint8Array, offset: number): number {
+    const byteOffset = address.byteOffset + offset;
+    if ((byteOffset & 3) === 0) {
+      if (address.buffer !== this.viewBuffer) {
+        this.viewBuffer = address.buffer;
+        this.viewWords = new Uint32Array(address.buffer, 0, address.buffer.byteLength >>> 2);
+      }
+      return this.findWords(this.viewWords, byteOffset >>> 2);
+    }
+    return this.findBytes(address, offset);
+  }
+
+  private findWords(words: Uint32Array, wordOffset: number): number {
+    const w0 = words[wordOffset];
+    const hash = mixWords(this.seed, w0, words[wordOffset + 3], words[wordOffset + 7]);
+    this.lastHash = hash;
+    const table = this.table;
+    const keyWords = this.keyWords;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const stored = table[slot];
+      if (stored === 0) return -1;
+      const base = (stored - 1) * 8;
+      if (keyWords[base] === w0) {
+        if (
+          keyWords[base + 1] === words[wordOffset + 1] &&
+          keyWords[base + 2] === words[wordOffset + 2] &&
+          keyWords[base + 3] === words[wordOffset + 3] &&
+          keyWords[base + 4] === words[wordOffset + 4] &&
+          keyWords[base + 5] === words[wordOffset + 5] &&
+          keyWords[base + 6] === words[wordOffset + 6] &&
+          keyWords[base + 7] === words[wordOffset + 7]
+        )
+          return stored - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private findBytes(address: Uint8Array, offset: number): number {
     const hash = hashAddress(address, offset, this.seed);
     this.lastHash = hash;
     const table = this.table;

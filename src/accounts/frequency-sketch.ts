@@ -1,40 +1,40 @@
-// Count-min sketch of access frequency with 4-bit counters (0..15), four rows, and periodic halving
-// ("reset") so that old popularity fades: the TinyLFU admission filter. Keys are 32-bit hashes.
+// Count-min sketch of access frequency with 4-bit counters (0..15) and periodic halving ("reset") so
+// that old popularity fades: the TinyLFU admission filter. Keys are 32-bit hashes. As in Caffeine's
+// sketch, a key's four counters (one per row) sit in one 16-byte block, so an update touches one
+// cache line: the block is chosen by one hash of the key, the counter within each row's word by another.
 import { nextPowerOfTwo } from "./address-index.ts";
 
 const ROWS = 4;
 const COUNTER_MAX = 15;
-const ROW_SEEDS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f] as const;
 
 export class FrequencySketch {
-  /** Counters per row (a power of two). */
-  readonly width: number;
+  /** Blocks of four 32-bit words (one word per row, 8 counters per word); a power of two. */
+  readonly blocks: number;
   /** Additions between two halvings; changed by the owner as the resident set grows. */
   resetPeriod: number;
   /** Halvings done so far. */
   resets = 0;
   private additions = 0;
-  private readonly shift: number;
-  private readonly words: Uint32Array; // 8 counters per word
+  private readonly blockMask: number;
+  private readonly words: Uint32Array;
 
   constructor(expectedEntries: number) {
-    this.width = Math.max(64, nextPowerOfTwo(expectedEntries));
-    this.shift = 32 - Math.log2(this.width);
-    this.words = new Uint32Array((this.width * ROWS) >>> 3);
+    // About two counters per row per expected entry: 8 counters per word → expected/4 blocks.
+    this.blocks = Math.max(16, nextPowerOfTwo(Math.ceil(expectedEntries / 4)));
+    this.blockMask = this.blocks - 1;
+    this.words = new Uint32Array(this.blocks * ROWS);
     this.resetPeriod = 10 * Math.max(64, expectedEntries);
-  }
-
-  private counterIndex(hash: number, row: number): number {
-    const mixed = Math.imul(hash ^ (hash >>> 15), ROW_SEEDS[row]);
-    return row * this.width + ((mixed ^ (mixed >>> 17)) >>> this.shift);
   }
 
   /** Estimated frequency of `hash` (0..15). */
   frequency(hash: number): number {
+    const spread = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    const base = ((spread >>> 8) & this.blockMask) << 2;
+    const words = this.words;
     let least = COUNTER_MAX;
     for (let row = 0; row < ROWS; row++) {
-      const index = this.counterIndex(hash, row);
-      const value = (this.words[index >>> 3] >>> ((index & 7) << 2)) & 15;
+      const shift = ((hash >>> (row << 3)) & 7) << 2;
+      const value = (words[base + row] >>> shift) & 15;
       if (value < least) least = value;
     }
     return least;
@@ -42,13 +42,14 @@ export class FrequencySketch {
 
   /** Counts one access of `hash`; halves every counter after resetPeriod additions. */
   increment(hash: number): void {
+    const spread = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    const base = ((spread >>> 8) & this.blockMask) << 2;
+    const words = this.words;
     let added = false;
     for (let row = 0; row < ROWS; row++) {
-      const index = this.counterIndex(hash, row);
-      const word = index >>> 3;
-      const shift = (index & 7) << 2;
-      if (((this.words[word] >>> shift) & 15) < COUNTER_MAX) {
-        this.words[word] += 1 << shift;
+      const shift = ((hash >>> (row << 3)) & 7) << 2;
+      if (((words[base + row] >>> shift) & 15) < COUNTER_MAX) {
+        words[base + row] += 1 << shift;
         added = true;
       }
     }

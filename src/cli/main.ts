@@ -29,6 +29,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "decode and check a wire transaction (base64/base58) as JSON",
     load: () => import("./commands/tx-decode.ts"),
   },
+  "cache sim": {
+    summary: "replay an account access trace: outrider vs LRU vs optimal hit ratio",
+    load: () => import("./commands/cache-sim.ts"),
+  },
   flags: { summary: "list feature flags and their state", load: () => import("./commands/flags.ts") },
   "config check": {
     summary: "validate a config file and print the resolved configuration",
