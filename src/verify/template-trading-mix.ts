@@ -94,7 +94,9 @@ export function tradingMix(options: TradingMixOptions): Uint8Array[] {
       continue;
     }
     if (bot.budgetStyle === 2) {
-      transaction.add(ComputeBudgetProgram.setComputeUnitLimit({ units: 1000 + Math.floor(random() * 200_000) }));
+      transaction.add(
+        ComputeBudgetProgram.setComputeUnitLimit({ units: 1000 + Math.floor(random() * 200_000) }),
+      );
     }
     if (bot.budgetStyle >= 1) {
       transaction.add(

@@ -9,8 +9,7 @@ import fc from "fast-check";
 import { isOutriderError } from "../../src/errors.ts";
 import { parseTransactionFrame } from "../../src/tx/parse.ts";
 import { ParsedTransaction } from "../../src/tx/parsed-transaction.ts";
-import { ED25519_BATCH_OUT_OF_BOUNDS } from "../../src/verify/ed25519.ts";
-import { createVerifier } from "../../src/verify/ed25519.ts";
+import { createVerifier, ED25519_BATCH_OUT_OF_BOUNDS } from "../../src/verify/ed25519.ts";
 import {
   SIG_CACHE_CONFIG_INVALID,
   SIG_CACHE_OUT_OF_BOUNDS,
@@ -92,7 +91,8 @@ function mutate(transaction: Uint8Array, mutation: Mutation): Uint8Array {
   const copy = transaction.slice();
   parseTransactionFrame(copy, copy.length, parsed);
   let offset: number;
-  if (mutation.kind === "signature") offset = parsed.signaturesOffset + (mutation.position % (64 * parsed.signatureCount));
+  if (mutation.kind === "signature")
+    offset = parsed.signaturesOffset + (mutation.position % (64 * parsed.signatureCount));
   else if (mutation.kind === "key")
     offset = parsed.staticKeysOffset + (mutation.position % (32 * parsed.numRequiredSignatures));
   else offset = parsed.messageOffset + (mutation.position % parsed.messageLength);
@@ -205,30 +205,36 @@ describe("SignatureCache", () => {
 });
 
 describe("CachedBatchVerifier", () => {
-  test("never changes a verdict: random batches, resubmissions and mutations of cached transactions", () => {
-    const cache = new SignatureCache({ entriesMax: 16, seed: 11 }); // small: evictions happen
-    const cached = new CachedBatchVerifier(strict, cache, 64 * 19);
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(pool.length - 1), mutationArbitrary), { minLength: 1, maxLength: 6 }),
-        (picks) => {
-          const batch = layOut(
-            picks.map(([index, mutation]) => mutate(pool[index], mutation)),
-            picks.map(([index]) => pool[index]),
-          );
-          const expected = verifyWith(strict, batch);
-          const actual = verifyWith(cached, batch);
-          expect(Array.from(actual)).toEqual(Array.from(expected));
-          expect(cache.entries).toBeLessThanOrEqual(cache.entriesMax);
-          // An immediate identical resubmission answers the same (now partly from the cache).
-          expect(Array.from(verifyWith(cached, batch))).toEqual(Array.from(expected));
-        },
-      ),
-      { numRuns: 60, seed: 17 },
-    );
-    expect(cached.counters.signaturesHit).toBeGreaterThan(0);
-    expect(cache.stats().hits).toBeGreaterThan(0);
-  });
+  test.each([
+    ["default (native when loaded)", strict],
+    ["node:crypto fallback", createVerifier({ prefer: "fallback" }).verifier],
+  ])(
+    "never changes a verdict (%s): random batches, resubmissions, mutations of cached transactions",
+    (_name, inner) => {
+      const cache = new SignatureCache({ entriesMax: 16, seed: 11 }); // small: evictions happen
+      const cached = new CachedBatchVerifier(inner, cache, 64 * 19);
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.nat(pool.length - 1), mutationArbitrary), { minLength: 1, maxLength: 6 }),
+          (picks) => {
+            const batch = layOut(
+              picks.map(([index, mutation]) => mutate(pool[index], mutation)),
+              picks.map(([index]) => pool[index]),
+            );
+            const expected = verifyWith(inner, batch);
+            const actual = verifyWith(cached, batch);
+            expect(Array.from(actual)).toEqual(Array.from(expected));
+            expect(cache.entries).toBeLessThanOrEqual(cache.entriesMax);
+            // An immediate identical resubmission answers the same (now partly from the cache).
+            expect(Array.from(verifyWith(cached, batch))).toEqual(Array.from(expected));
+          },
+        ),
+        { numRuns: 150, seed: 17 },
+      );
+      expect(cached.counters.signaturesHit).toBeGreaterThan(0);
+      expect(cache.stats().hits).toBeGreaterThan(0);
+    },
+  );
 
   test("a cached transaction with any single byte of signature, key or message flipped is rejected", () => {
     const cache = new SignatureCache({ entriesMax: 1024, seed: 2 });
@@ -301,9 +307,13 @@ describe("CachedBatchVerifier", () => {
     const cached = new CachedBatchVerifier(strict, new SignatureCache({ entriesMax: 64, seed: 1 }), 4);
     const batch = layOut([pool[0]]);
     batch.signatureOffsets[0] = batch.bytes.length - 10;
-    expect(() => verifyWith(cached, batch)).toThrow(expect.objectContaining({ code: ED25519_BATCH_OUT_OF_BOUNDS }));
+    expect(() => verifyWith(cached, batch)).toThrow(
+      expect.objectContaining({ code: ED25519_BATCH_OUT_OF_BOUNDS }),
+    );
     const big = layOut(pool);
-    expect(() => verifyWith(cached, big)).toThrow(expect.objectContaining({ code: SIG_CACHE_CONFIG_INVALID }));
+    expect(() => verifyWith(cached, big)).toThrow(
+      expect.objectContaining({ code: SIG_CACHE_CONFIG_INVALID }),
+    );
   });
 
   test("all-hit batches, lookups and inserts allocate no objects", () => {

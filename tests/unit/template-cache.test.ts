@@ -21,11 +21,21 @@ import {
   ROLE_WRITABLE,
 } from "../../src/verify/template-lock-hint.ts";
 import { tradingMix } from "../../src/verify/template-trading-mix.ts";
-import { buildWeb3Legacy, buildWeb3V0, rawKey, rawTransaction, txSpecArbitrary } from "../helpers/tx-build.ts";
+import {
+  buildWeb3Legacy,
+  buildWeb3V0,
+  rawKey,
+  rawTransaction,
+  txSpecArbitrary,
+} from "../helpers/tx-build.ts";
 
 const pool: Uint8Array[] = [
-  ...fc.sample(txSpecArbitrary({ lookups: false }), { numRuns: 16, seed: 21 }).map((spec) => buildWeb3Legacy(spec).bytes),
-  ...fc.sample(txSpecArbitrary({ lookups: true }), { numRuns: 16, seed: 22 }).map((spec) => buildWeb3V0(spec).bytes),
+  ...fc
+    .sample(txSpecArbitrary({ lookups: false }), { numRuns: 16, seed: 21 })
+    .map((spec) => buildWeb3Legacy(spec).bytes),
+  ...fc
+    .sample(txSpecArbitrary({ lookups: true }), { numRuns: 16, seed: 22 })
+    .map((spec) => buildWeb3V0(spec).bytes),
 ];
 
 const BUDGET_FIELDS = [
@@ -94,7 +104,10 @@ function mutate(bytes: Uint8Array, mutation: Mutation): Uint8Array {
 
 const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: "none" } as Mutation) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("duplicateKey" as const), from: fc.nat(40), to: fc.nat(40) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("duplicateKey" as const), from: fc.nat(40), to: fc.nat(40) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -105,7 +118,11 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant("flip" as const), position: fc.nat(1300), xor: fc.integer({ min: 1, max: 255 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant("flip" as const),
+      position: fc.nat(1300),
+      xor: fc.integer({ min: 1, max: 255 }),
+    }),
   },
 );
 
@@ -125,10 +142,13 @@ describe("TemplateCache", () => {
   test("never changes a verdict or a compute-budget field: resubmissions, value changes, byte flips", () => {
     const cache = new TemplateCache({ entriesMax: 16 }); // small: evictions happen
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(pool.length - 1), mutationArbitrary), { minLength: 1, maxLength: 12 }), (picks) => {
-        for (const [index, mutation] of picks) compare(cache, mutate(pool[index], mutation));
-        expect(cache.entries).toBeLessThanOrEqual(cache.entriesMax);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(pool.length - 1), mutationArbitrary), { minLength: 1, maxLength: 12 }),
+        (picks) => {
+          for (const [index, mutation] of picks) compare(cache, mutate(pool[index], mutation));
+          expect(cache.entries).toBeLessThanOrEqual(cache.entriesMax);
+        },
+      ),
       { numRuns: 300, seed: 23 },
     );
     const stats = cache.stats();
@@ -222,7 +242,12 @@ describe("TemplateCache", () => {
           ),
           parsed.ixDataLength[instruction],
           bytes[parsed.ixDataOffset[instruction]],
-          Buffer.from(bytes.subarray(parsed.staticKeyOffset(parsed.ixProgramIdIndex[instruction]), parsed.staticKeyOffset(parsed.ixProgramIdIndex[instruction]) + 32)).toString("hex"),
+          Buffer.from(
+            bytes.subarray(
+              parsed.staticKeyOffset(parsed.ixProgramIdIndex[instruction]),
+              parsed.staticKeyOffset(parsed.ixProgramIdIndex[instruction]) + 32,
+            ),
+          ).toString("hex"),
         ]),
       ]);
       const id = cache.lastTemplateId();
