@@ -4,7 +4,13 @@
 
 export const SOURCE_LABELS = ["udp", "rpc"] as const;
 export const STAGE_LABELS = ["ingress", "verify", "schedule", "bank"] as const;
-export const INGRESS_DROP_REASONS = ["queue_full", "oversize", "empty", "pool_exhausted", "shutdown"] as const;
+export const INGRESS_DROP_REASONS = [
+  "queue_full",
+  "oversize",
+  "empty",
+  "pool_exhausted",
+  "shutdown",
+] as const;
 export const VERIFY_DROP_REASONS = [
   "parse_error",
   "sanitize_error",
