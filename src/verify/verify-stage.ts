@@ -21,6 +21,7 @@ import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
 import type { SignatureDedup } from "./dedup.ts";
+import type { Ed25519Verifier } from "./ed25519-verifier.ts";
 
 /** Packets taken from the input ring per step. */
 export const VERIFY_BATCH_PACKETS_MAX = 64;
@@ -28,18 +29,8 @@ export const VERIFY_BATCH_PACKETS_MAX = 64;
 const SIGNATURES_PER_PACKET_MAX = 19;
 const SIGNATURES_PER_BATCH_MAX = VERIFY_BATCH_PACKETS_MAX * SIGNATURES_PER_PACKET_MAX;
 
-/** Verifies `count` signatures whose parts lie at the given offsets of `bytes`; results[i] = 1 when valid. */
-export interface BatchSignatureVerifier {
-  verifyBatch(
-    bytes: Uint8Array,
-    signatureOffsets: Uint32Array,
-    publicKeyOffsets: Uint32Array,
-    messageOffsets: Uint32Array,
-    messageLengths: Uint32Array,
-    count: number,
-    results: Uint8Array,
-  ): void;
-}
+/** The verifier the stage needs: Ed25519Verifier's batch entry point (strict, native or fallback, cached or not). */
+export type BatchSignatureVerifier = Pick<Ed25519Verifier, "verifyBatch">;
 
 export interface VerifyCounters {
   received: number;

@@ -12,7 +12,7 @@ import {
 } from "../../src/accounts/account-cache.ts";
 import { AddressIndex } from "../../src/accounts/address-index.ts";
 import { ACCOUNT_ERRORS } from "../../src/accounts/errors.ts";
-import { isOutriderError } from "../../src/errors.ts";
+import { expectCode } from "../helpers/expect-code.ts";
 
 function address(id: number): Uint8Array {
   const bytes = new Uint8Array(32);
@@ -20,16 +20,6 @@ function address(id: number): Uint8Array {
   bytes[1] = id >>> 8;
   bytes[31] = 7;
   return bytes;
-}
-
-function expectCode(action: () => unknown, code: number): void {
-  try {
-    action();
-  } catch (error) {
-    expect(isOutriderError(error, code)).toBe(true);
-    return;
-  }
-  throw new Error(`expected OutriderError ${code}`);
 }
 
 describe("AccountCache basics", () => {

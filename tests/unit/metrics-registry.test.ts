@@ -4,7 +4,6 @@
 // descriptor) is an error at handle creation, and a Worker can attach and write its shard.
 import { afterEach, describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { isOutriderError } from "../../src/errors.ts";
 import {
   attachMetrics,
   buildLayout,
@@ -25,16 +24,7 @@ import {
   rpcMethodLabel,
   validateDefinition,
 } from "../../src/metrics/index.ts";
-
-function expectCode(run: () => unknown, code: number): void {
-  try {
-    run();
-  } catch (error) {
-    expect(isOutriderError(error, code)).toBe(true);
-    return;
-  }
-  throw new Error(`expected OutriderError ${code}`);
-}
+import { expectCode } from "../helpers/expect-code.ts";
 
 const DROPPED = "outrider_ingress_packets_dropped_total";
 const REASONS = ["queue_full", "oversize", "empty", "pool_exhausted"];

@@ -4,7 +4,6 @@
 // bytes and metadata round-trip; descriptors are validated.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { isOutriderError } from "../../src/errors.ts";
 import {
   attachPacketPool,
   attachRing,
@@ -24,16 +23,7 @@ import {
   SOURCE_KIND_RPC,
   SOURCE_KIND_UDP,
 } from "../../src/ring/index.ts";
-
-function expectCode(run: () => unknown, code: number): void {
-  try {
-    run();
-  } catch (error) {
-    expect(isOutriderError(error, code)).toBe(true);
-    return;
-  }
-  throw new Error(`expected OutriderError ${code}`);
-}
+import { expectCode } from "../helpers/expect-code.ts";
 
 type Step =
   | { kind: "alloc"; count: number }

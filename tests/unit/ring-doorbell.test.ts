@@ -1,7 +1,6 @@
 // Doorbell and RingPoller: a moved sequence never parks, an idle one times out, ring()
 // wakes an async waiter, waiters are counted only while parked, bad input is refused.
 import { describe, expect, test } from "bun:test";
-import { isOutriderError } from "../../src/errors.ts";
 import {
   attachDoorbell,
   attachRing,
@@ -13,16 +12,7 @@ import {
   RingPoller,
   waitForFreeSlots,
 } from "../../src/ring/index.ts";
-
-function expectCode(run: () => unknown, code: number): void {
-  try {
-    run();
-  } catch (error) {
-    expect(isOutriderError(error, code)).toBe(true);
-    return;
-  }
-  throw new Error(`expected OutriderError ${code}`);
-}
+import { expectCode } from "../helpers/expect-code.ts";
 
 describe("Doorbell", () => {
   test("a sequence that moved after it was read does not park", () => {

@@ -4,7 +4,6 @@
 // descriptor round trip and every misuse error.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { isOutriderError } from "../../src/errors.ts";
 import {
   attachRing,
   createRing,
@@ -16,6 +15,7 @@ import {
   RING_WORDS_PER_ENTRY_INVALID,
   RING_WRITE_OUTSIDE_RESERVED,
 } from "../../src/ring/index.ts";
+import { expectCode } from "../helpers/expect-code.ts";
 
 type Command =
   | { kind: "push"; count: number }
@@ -31,16 +31,6 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("pop" as const), count: fc.integer({ min: 0, max: 20 }) }),
 );
-
-function expectCode(run: () => unknown, code: number): void {
-  try {
-    run();
-  } catch (error) {
-    expect(isOutriderError(error, code)).toBe(true);
-    return;
-  }
-  throw new Error(`expected OutriderError ${code}`);
-}
 
 describe("SpscRing (single thread, model-based)", () => {
   test("random push/reserve/pop interleavings match a FIFO model", () => {
