@@ -132,7 +132,8 @@ export function nextCongestionState(
   );
   let state: number;
   if (score >= config.congestedEnter) state = CONGESTION_CONGESTED;
-  else if (previous.state === CONGESTION_CONGESTED && score > config.congestedExit) state = CONGESTION_CONGESTED;
+  else if (previous.state === CONGESTION_CONGESTED && score > config.congestedExit)
+    state = CONGESTION_CONGESTED;
   else if (score <= config.idleMax && sample.queueDepth === 0) state = CONGESTION_IDLE;
   else state = CONGESTION_NORMAL;
   out.growthShareEwma = growthShareEwma;

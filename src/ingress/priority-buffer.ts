@@ -126,7 +126,10 @@ export class PriorityBuffer {
     if (!(priority >= 0 && priority < Number.POSITIVE_INFINITY))
       throw scheduleError(INGRESS_BUFFER_ITEM_INVALID, `priority must be finite and ≥ 0, got ${priority}`);
     if (!Number.isInteger(packetBytes) || packetBytes < 1)
-      throw scheduleError(INGRESS_BUFFER_ITEM_INVALID, `packetBytes must be an integer ≥ 1, got ${packetBytes}`);
+      throw scheduleError(
+        INGRESS_BUFFER_ITEM_INVALID,
+        `packetBytes must be an integer ≥ 1, got ${packetBytes}`,
+      );
     if (!Number.isInteger(sourceId) || sourceId < 0 || sourceId > 0xffffffff)
       throw scheduleError(INGRESS_BUFFER_ITEM_INVALID, `sourceId must be a u32, got ${sourceId}`);
     this.evictedCount = 0;

@@ -33,16 +33,21 @@ export class AccountTable {
   }
 
   private static hash(bytes: Uint8Array, offset: number): number {
-    const low = bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24);
+    const low =
+      bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24);
     const high =
-      bytes[offset + 28] | (bytes[offset + 29] << 8) | (bytes[offset + 30] << 16) | (bytes[offset + 31] << 24);
+      bytes[offset + 28] |
+      (bytes[offset + 29] << 8) |
+      (bytes[offset + 30] << 16) |
+      (bytes[offset + 31] << 24);
     return Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
   }
 
   private equals(index: number, bytes: Uint8Array, offset: number): boolean {
     const keys = this.keys;
     const base = index * ACCOUNT_KEY_BYTES;
-    for (let byte = 0; byte < ACCOUNT_KEY_BYTES; byte++) if (keys[base + byte] !== bytes[offset + byte]) return false;
+    for (let byte = 0; byte < ACCOUNT_KEY_BYTES; byte++)
+      if (keys[base + byte] !== bytes[offset + byte]) return false;
     return true;
   }
 

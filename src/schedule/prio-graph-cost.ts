@@ -7,8 +7,9 @@
 // block_cost_limits.rs): 720 CU per transaction signature (ed25519 precompile signatures 2,400,
 // secp256k1 6,690, secp256r1 4,800), 300 per writable account, one per 4 instruction-data bytes, the
 // requested compute-unit limit, and 8 per 32 KiB page of the loaded-accounts-data-size limit.
-import { keyEquals, SECP256K1_PROGRAM_ID, SECP256R1_PROGRAM_ID } from "../tx/program-ids.ts";
+
 import type { ParsedTransaction } from "../tx/parsed-transaction.ts";
+import { keyEquals, SECP256K1_PROGRAM_ID, SECP256R1_PROGRAM_ID } from "../tx/program-ids.ts";
 
 export const PRIORITY_MULTIPLIER = 1_000_000;
 export const FEE_BURN_PERCENT = 50;
@@ -62,7 +63,10 @@ export function transactionCostUnits(parsed: ParsedTransaction): number {
   for (let instruction = 0; instruction < parsed.instructionCount; instruction++) {
     if (parsed.ixDataLength[instruction] === 0) continue;
     const programKey = parsed.staticKeyOffset(parsed.ixProgramIdIndex[instruction]);
-    if (keyEquals(bytes, programKey, SECP256K1_PROGRAM_ID) || keyEquals(bytes, programKey, SECP256R1_PROGRAM_ID))
+    if (
+      keyEquals(bytes, programKey, SECP256K1_PROGRAM_ID) ||
+      keyEquals(bytes, programKey, SECP256R1_PROGRAM_ID)
+    )
       otherPrecompile -= bytes[parsed.ixDataOffset[instruction]];
   }
   signatureCost += Math.max(0, otherPrecompile) * ED25519_SIGNATURE_COST_UNITS;

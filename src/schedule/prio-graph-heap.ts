@@ -15,7 +15,8 @@ export class IndexedHeap {
   private count = 0;
 
   constructor(capacity: number, key: Float64Array, tie: Float64Array, maxFirst: boolean) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`heap capacity ≥ 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`heap capacity ≥ 1, got ${capacity}`);
     if (key.length < capacity || tie.length < capacity) throw new RangeError("heap key arrays too short");
     this.capacity = capacity;
     this.heap = new Int32Array(capacity);

@@ -24,7 +24,13 @@ export class ThreadAwareLocks {
   }
 
   /** Narrows `mask` (bit w = worker w allowed) to the workers a transaction with these locks may use. */
-  allowedWorkers(accounts: Int32Array, writable: Uint8Array, base: number, lockCount: number, mask: number): number {
+  allowedWorkers(
+    accounts: Int32Array,
+    writable: Uint8Array,
+    base: number,
+    lockCount: number,
+    mask: number,
+  ): number {
     let allowed = mask;
     for (let lock = 0; lock < lockCount && allowed !== 0; lock++) {
       const account = accounts[base + lock];
@@ -36,6 +42,16 @@ export class ThreadAwareLocks {
       }
     }
     return allowed;
+  }
+
+  /** The worker holding the account's write lock, or -1. */
+  writeOwner(account: number): number {
+    return this.writeWorker[account];
+  }
+
+  /** Write locks held on the account (by its owner). */
+  writeLocks(account: number): number {
+    return this.writeCount[account];
   }
 
   /** True when the account is locked at all (by any worker). */
@@ -61,7 +77,9 @@ export class ThreadAwareLocks {
       const account = accounts[base + lock];
       if (writable[base + lock] === 1) {
         if (this.writeWorker[account] !== worker || this.writeCount[account] <= 0)
-          throw new Error(`prio-graph locks: write unlock of account ${account} not held by worker ${worker}`);
+          throw new Error(
+            `prio-graph locks: write unlock of account ${account} not held by worker ${worker}`,
+          );
         if (--this.writeCount[account] === 0) this.writeWorker[account] = NONE;
       } else {
         const at = account * this.workers + worker;

@@ -1,0 +1,734 @@
+// The dependency-graph batch planner (issue 6), a drop-in for the FIFO batcher behind
+// --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order:
+// reward × 10^6 / (cost + 1), ties oldest first). Each schedule() call pulls a look-ahead window from
+// it into a PrioGraph (edges only to the next conflicting transaction per account) and repeats passes:
+// pop every unblocked transaction in priority order, place each on a worker allowed by the thread-aware
+// in-flight locks (the least loaded in queued compute units), send all non-empty batches at the end of
+// the pass (a batch is never held back waiting for one more transaction), then unblock the successors
+// of what was popped and refill the window. A transaction that conflicts with in-flight work on two
+// workers, or with an earlier one that had to wait, waits too (order among conflicting transactions
+// is kept). The per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers),
+// clamped to 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones.
+// Block limits (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or
+// the per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets
+// of 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
+
+import { PrioGraph } from "./prio-graph.ts";
+import { AccountTable } from "./prio-graph-accounts.ts";
+import {
+  requireInteger,
+  SCHEDULE_BATCH_UNKNOWN,
+  SCHEDULE_CONFIG_INVALID,
+  SCHEDULE_COST_INVALID,
+  SCHEDULE_LOCKS_INVALID,
+  SCHEDULE_PRIORITY_INVALID,
+  scheduleError,
+} from "./prio-graph-errors.ts";
+import { IndexedHeap } from "./prio-graph-heap.ts";
+import { ThreadAwareLocks, WORKERS_MAX } from "./prio-graph-locks.ts";
+
+/** Account locks per transaction: 64 accounts + 32 lookup tables (as the FIFO batcher) + 32 predicted. */
+export const PLANNER_LOCKS_PER_TRANSACTION_MAX = 128;
+export const PLANNER_BATCH_TRANSACTIONS_MAX = 64;
+export const DEFAULT_BLOCK_COMPUTE_UNITS_MAX = 60_000_000;
+export const DEFAULT_ACCOUNT_WRITE_COMPUTE_UNITS_MAX = 12_000_000;
+
+export const ENQUEUE_OK = 0;
+export const ENQUEUE_FULL = 1;
+export const ENQUEUE_ACCOUNTS_FULL = 2;
+/** Its cost exceeds the block or per-account write limit: it could never be scheduled. */
+export const ENQUEUE_NEVER_FITS = 3;
+export const ENQUEUE_OUTCOME_NAMES = ["ok", "full", "accounts_full", "never_fits"] as const;
+
+export interface PrioGraphPlannerConfig {
+  /** Bank workers (1..32). */
+  workers: number;
+  /** Transactions held (pending + waiting for the next slot + in flight). */
+  pendingMax: number;
+  /** Distinct accounts tracked; default 16 × pendingMax. */
+  accountsMax?: number;
+  /** Look-ahead window pulled into the graph per call at most; default 2048 (Agave's). */
+  lookAheadMax?: number;
+  /**
+   * Window per call = clamp(lookAheadPerFreeTransaction × free batch room in transactions, lookAheadMin,
+   * lookAheadMax); defaults 1 and 1: a window the size of the room keeps close to priority order, which
+   * the executor model shows gives the shortest makespans (a deeper look-ahead lets low-priority work
+   * fill workers ahead of hot-account chains).
+   */
+  lookAheadMin?: number;
+  lookAheadPerFreeTransaction?: number;
+  /** Batch size bound (≤ 64, Agave's MAX_TRANSACTIONS_PER_MESSAGE); default 64. */
+  batchTransactionsMax?: number;
+  /** Batches sent and not completed per worker; default 1. */
+  inFlightBatchesPerWorkerMax?: number;
+  /** Block compute-unit limit (48M or 60M); default 60M. */
+  blockComputeUnitsMax?: number;
+  /** Per-account write-lock compute-unit limit per block; default 12M. */
+  accountWriteComputeUnitsMax?: number;
+}
+
+/** Locks predicted for a transaction (e.g. accounts its CPIs will touch), in a buffer of their own. */
+export interface LockPrediction {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  writable: Uint8Array;
+  count: number;
+}
+
+export interface PlannerCounters {
+  enqueued: number;
+  scheduled: number;
+  batches: number;
+  /** Times a transaction was put back because of conflicts with two workers / a waiting one. */
+  unschedulable: number;
+  /** Times a transaction was put off to the next slot by the block or account compute limit. */
+  deferredBlockLimit: number;
+  deferredAccountLimit: number;
+  completed: number;
+}
+
+const STATE_FREE = 0;
+const STATE_PENDING = 1;
+const STATE_GRAPH = 2;
+const STATE_DEFERRED = 3;
+const STATE_IN_FLIGHT = 4;
+
+const RESULT_SCHEDULED = 0;
+const RESULT_UNSCHEDULABLE = 1;
+const RESULT_DEFERRED = 2;
+
+export class PrioGraphPlanner {
+  readonly workers: number;
+  readonly pendingMax: number;
+  readonly accountsMax: number;
+  readonly lookAheadMax: number;
+  readonly lookAheadMin: number;
+  readonly lookAheadPerFreeTransaction: number;
+  readonly batchTransactionsMax: number;
+  readonly inFlightBatchesPerWorkerMax: number;
+  readonly accountWriteComputeUnitsMax: number;
+  blockComputeUnitsMax: number;
+  blockComputeUnitsUsed = 0;
+  readonly counters: PlannerCounters = {
+    enqueued: 0,
+    scheduled: 0,
+    batches: 0,
+    unschedulable: 0,
+    deferredBlockLimit: 0,
+    deferredAccountLimit: 0,
+    completed: 0,
+  };
+
+  /** Output of the last schedule(): batch i has `outputSize[i]` slots from `outputSlots[outputStart[i]]`. */
+  readonly outputWorker: Int32Array;
+  readonly outputBatchId: Int32Array;
+  readonly outputStart: Int32Array;
+  readonly outputSize: Int32Array;
+  readonly outputSlots: Int32Array;
+  outputCount = 0;
+
+  private bytes: Uint8Array;
+  // Per transaction id.
+  private readonly slotOf: Int32Array;
+  private readonly priority: Float64Array;
+  private readonly sequence: Float64Array;
+  private readonly cost: Float64Array;
+  private readonly state: Uint8Array;
+  private readonly lockCount: Uint8Array;
+  private readonly lockAccount: Int32Array;
+  private readonly lockWritable: Uint8Array;
+  private readonly freeIds: Int32Array;
+  private freeTop: number;
+  private sequenceCounter = 0;
+  // Per account.
+  private readonly accounts: AccountTable;
+  private readonly accountRefs: Int32Array;
+  private readonly accountWriteUnits: Float64Array;
+  private readonly accountSlotEpoch: Int32Array;
+  private readonly lingering: Int32Array;
+  private readonly lingeringEpoch: Int32Array;
+  private lingeringCount = 0;
+  private slotEpoch = 1;
+  private readonly dedupeSerial: Int32Array;
+  private readonly dedupeAt: Int32Array;
+  private enqueueSerial = 0;
+  private readonly blockedSerial: Int32Array;
+  private readonly blockedWrite: Uint8Array;
+  private blockSerial = 0;
+  private readonly openSerialWrite: Int32Array;
+  private readonly openSerialRead: Int32Array;
+  // Structures.
+  private readonly container: IndexedHeap;
+  private readonly graph: PrioGraph;
+  private readonly locks: ThreadAwareLocks;
+  private readonly deferred: Int32Array;
+  private deferredCount = 0;
+  private readonly putBack: Int32Array;
+  private readonly popped: Int32Array;
+  // Per worker.
+  private readonly queuedUnits: Float64Array;
+  private readonly inFlightBatches: Int32Array;
+  private readonly openRecord: Int32Array;
+  private readonly openSerial: Int32Array;
+  private batchSerialCounter = 0;
+  // Batch records (sent or open, not completed).
+  private readonly recordCount: number;
+  private readonly recordWorker: Int32Array;
+  private readonly recordSize: Int32Array;
+  private readonly recordGeneration: Int32Array;
+  private readonly recordActive: Uint8Array;
+  private readonly recordTx: Int32Array;
+  private readonly freeRecords: Int32Array;
+  private freeRecordTop: number;
+
+  constructor(bytes: Uint8Array, config: PrioGraphPlannerConfig) {
+    const code = SCHEDULE_CONFIG_INVALID;
+    this.bytes = bytes;
+    this.workers = requireInteger(code, "workers", config.workers, 1, WORKERS_MAX);
+    this.pendingMax = requireInteger(code, "pendingMax", config.pendingMax, 1, 1 << 20);
+    this.accountsMax = requireInteger(
+      code,
+      "accountsMax",
+      config.accountsMax ?? 16 * this.pendingMax,
+      1,
+      1 << 24,
+    );
+    this.lookAheadMax = requireInteger(code, "lookAheadMax", config.lookAheadMax ?? 2048, 1, 1 << 20);
+    this.lookAheadMin = requireInteger(code, "lookAheadMin", config.lookAheadMin ?? 1, 1, this.lookAheadMax);
+    this.lookAheadPerFreeTransaction = requireInteger(
+      code,
+      "lookAheadPerFreeTransaction",
+      config.lookAheadPerFreeTransaction ?? 1,
+      1,
+      64,
+    );
+    this.batchTransactionsMax = requireInteger(
+      code,
+      "batchTransactionsMax",
+      config.batchTransactionsMax ?? PLANNER_BATCH_TRANSACTIONS_MAX,
+      1,
+      PLANNER_BATCH_TRANSACTIONS_MAX,
+    );
+    this.inFlightBatchesPerWorkerMax = requireInteger(
+      code,
+      "inFlightBatchesPerWorkerMax",
+      config.inFlightBatchesPerWorkerMax ?? 1,
+      1,
+      1024,
+    );
+    this.blockComputeUnitsMax = requireInteger(
+      code,
+      "blockComputeUnitsMax",
+      config.blockComputeUnitsMax ?? DEFAULT_BLOCK_COMPUTE_UNITS_MAX,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
+    this.accountWriteComputeUnitsMax = requireInteger(
+      code,
+      "accountWriteComputeUnitsMax",
+      config.accountWriteComputeUnitsMax ?? DEFAULT_ACCOUNT_WRITE_COMPUTE_UNITS_MAX,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
+    const transactions = this.pendingMax;
+    const locksMax = PLANNER_LOCKS_PER_TRANSACTION_MAX;
+    this.slotOf = new Int32Array(transactions);
+    this.priority = new Float64Array(transactions);
+    this.sequence = new Float64Array(transactions);
+    this.cost = new Float64Array(transactions);
+    this.state = new Uint8Array(transactions);
+    this.lockCount = new Uint8Array(transactions);
+    this.lockAccount = new Int32Array(transactions * locksMax);
+    this.lockWritable = new Uint8Array(transactions * locksMax);
+    this.freeIds = new Int32Array(transactions);
+    for (let id = 0; id < transactions; id++) this.freeIds[id] = transactions - 1 - id;
+    this.freeTop = transactions;
+    const accountsMax = this.accountsMax;
+    this.accounts = new AccountTable(accountsMax);
+    this.accountRefs = new Int32Array(accountsMax);
+    this.accountWriteUnits = new Float64Array(accountsMax);
+    this.accountSlotEpoch = new Int32Array(accountsMax);
+    this.lingering = new Int32Array(accountsMax);
+    this.lingeringEpoch = new Int32Array(accountsMax);
+    this.dedupeSerial = new Int32Array(accountsMax);
+    this.dedupeAt = new Int32Array(accountsMax);
+    this.blockedSerial = new Int32Array(accountsMax);
+    this.blockedWrite = new Uint8Array(accountsMax);
+    this.openSerialWrite = new Int32Array(accountsMax);
+    this.openSerialRead = new Int32Array(accountsMax);
+    this.container = new IndexedHeap(transactions, this.priority, this.sequence, true);
+    // Per call: the window plus refills, at most twice the look-ahead; locks budgeted at 16 per transaction.
+    const insertsPerCall = Math.min(transactions, 2 * this.lookAheadMax);
+    this.graph = new PrioGraph(
+      transactions,
+      accountsMax,
+      Math.max(locksMax, insertsPerCall * 16),
+      this.priority,
+      this.sequence,
+    );
+    this.locks = new ThreadAwareLocks(accountsMax, this.workers);
+    this.deferred = new Int32Array(transactions);
+    this.putBack = new Int32Array(transactions);
+    this.popped = new Int32Array(transactions);
+    this.queuedUnits = new Float64Array(this.workers);
+    this.inFlightBatches = new Int32Array(this.workers);
+    this.openRecord = new Int32Array(this.workers).fill(-1);
+    this.openSerial = new Int32Array(this.workers);
+    this.recordCount = this.workers * this.inFlightBatchesPerWorkerMax;
+    this.recordWorker = new Int32Array(this.recordCount);
+    this.recordSize = new Int32Array(this.recordCount);
+    this.recordGeneration = new Int32Array(this.recordCount);
+    this.recordActive = new Uint8Array(this.recordCount);
+    this.recordTx = new Int32Array(this.recordCount * this.batchTransactionsMax);
+    this.freeRecords = new Int32Array(this.recordCount);
+    for (let record = 0; record < this.recordCount; record++)
+      this.freeRecords[record] = this.recordCount - 1 - record;
+    this.freeRecordTop = this.recordCount;
+    this.outputWorker = new Int32Array(this.recordCount);
+    this.outputBatchId = new Int32Array(this.recordCount);
+    this.outputStart = new Int32Array(this.recordCount);
+    this.outputSize = new Int32Array(this.recordCount);
+    this.outputSlots = new Int32Array(this.recordCount * this.batchTransactionsMax);
+  }
+
+  /** Transactions held: waiting (now or for the next slot) or in flight. */
+  get held(): number {
+    return this.pendingMax - this.freeTop;
+  }
+
+  /** Transactions not yet sent (waiting now or for the next slot). */
+  get pending(): number {
+    return this.container.size + this.deferredCount;
+  }
+
+  /** Transactions waiting for the next slot (block or account compute limit). */
+  get deferredTransactions(): number {
+    return this.deferredCount;
+  }
+
+  get inFlight(): number {
+    return this.held - this.pending;
+  }
+
+  get full(): boolean {
+    return this.freeTop === 0;
+  }
+
+  /** Replaces the shared key buffer (e.g. a new pool mapping); only when nothing is held. */
+  setBytes(bytes: Uint8Array): void {
+    if (this.held !== 0) throw scheduleError(SCHEDULE_CONFIG_INVALID, "setBytes with transactions held");
+    this.bytes = bytes;
+  }
+
+  private checkOffset(bytes: Uint8Array, offset: number): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + 32 > bytes.length)
+      throw scheduleError(SCHEDULE_LOCKS_INVALID, `lock key offset ${offset} outside the buffer`, {
+        offset,
+        bufferBytes: bytes.length,
+      });
+  }
+
+  private addLock(id: number, bytes: Uint8Array, offset: number, writable: boolean): boolean {
+    const account = this.accounts.findOrAdd(bytes, offset);
+    if (account < 0) return false;
+    const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
+    if (this.dedupeSerial[account] === this.enqueueSerial) {
+      if (writable) this.lockWritable[base + this.dedupeAt[account]] = 1;
+      return true;
+    }
+    const count = this.lockCount[id];
+    if (count >= PLANNER_LOCKS_PER_TRANSACTION_MAX) {
+      throw scheduleError(SCHEDULE_LOCKS_INVALID, `more than ${PLANNER_LOCKS_PER_TRANSACTION_MAX} locks`);
+    }
+    this.dedupeSerial[account] = this.enqueueSerial;
+    this.dedupeAt[account] = count;
+    this.lockAccount[base + count] = account;
+    this.lockWritable[base + count] = writable ? 1 : 0;
+    this.lockCount[id] = count + 1;
+    this.accountRefs[account]++;
+    return true;
+  }
+
+  /**
+   * Adds a transaction (`slot`: the caller's id, e.g. its pool slot) with its priority, its cost in
+   * compute units, and its locks: `lockCount` keys whose 32 bytes are at `offsets[i]` of the shared
+   * bytes, writable when `writable[i]` is 1; plus optional predicted locks. Returns ENQUEUE_*.
+   */
+  enqueue(
+    slot: number,
+    priority: number,
+    costUnits: number,
+    offsets: Int32Array,
+    writable: Uint8Array,
+    lockCount: number,
+    prediction?: LockPrediction,
+  ): number {
+    if (!(priority >= 0 && priority < Number.POSITIVE_INFINITY))
+      throw scheduleError(SCHEDULE_PRIORITY_INVALID, `priority must be finite and ≥ 0, got ${priority}`);
+    if (!Number.isInteger(costUnits) || costUnits < 0)
+      throw scheduleError(SCHEDULE_COST_INVALID, `costUnits must be an integer ≥ 0, got ${costUnits}`);
+    const predicted = prediction === undefined ? 0 : prediction.count;
+    if (
+      !Number.isInteger(lockCount) ||
+      lockCount < 0 ||
+      lockCount > offsets.length ||
+      lockCount > writable.length ||
+      !Number.isInteger(predicted) ||
+      predicted < 0 ||
+      lockCount + predicted > PLANNER_LOCKS_PER_TRANSACTION_MAX
+    )
+      throw scheduleError(SCHEDULE_LOCKS_INVALID, `bad lock count ${lockCount} (+${predicted} predicted)`);
+    for (let lock = 0; lock < lockCount; lock++) this.checkOffset(this.bytes, offsets[lock]);
+    for (let lock = 0; lock < predicted; lock++)
+      this.checkOffset(prediction!.bytes, prediction!.offsets[lock]);
+    if (this.freeTop === 0) return ENQUEUE_FULL;
+    let writes = false;
+    for (let lock = 0; lock < lockCount; lock++) writes ||= writable[lock] === 1;
+    for (let lock = 0; lock < predicted; lock++) writes ||= prediction!.writable[lock] === 1;
+    if (costUnits > this.blockComputeUnitsMax || (writes && costUnits > this.accountWriteComputeUnitsMax))
+      return ENQUEUE_NEVER_FITS;
+    const id = this.freeIds[--this.freeTop];
+    this.enqueueSerial = (this.enqueueSerial + 1) | 0 || 1;
+    this.lockCount[id] = 0;
+    let resolved = true;
+    for (let lock = 0; lock < lockCount && resolved; lock++)
+      resolved = this.addLock(id, this.bytes, offsets[lock], writable[lock] === 1);
+    for (let lock = 0; lock < predicted && resolved; lock++)
+      resolved = this.addLock(
+        id,
+        prediction!.bytes,
+        prediction!.offsets[lock],
+        prediction!.writable[lock] === 1,
+      );
+    if (!resolved) {
+      this.releaseAccounts(id);
+      this.freeIds[this.freeTop++] = id;
+      return ENQUEUE_ACCOUNTS_FULL;
+    }
+    this.slotOf[id] = slot;
+    this.priority[id] = priority;
+    this.sequence[id] = this.sequenceCounter++;
+    this.cost[id] = costUnits;
+    this.state[id] = STATE_PENDING;
+    this.container.push(id);
+    this.counters.enqueued++;
+    return ENQUEUE_OK;
+  }
+
+  private releaseAccounts(id: number): void {
+    const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
+    for (let lock = 0; lock < this.lockCount[id]; lock++) {
+      const account = this.lockAccount[base + lock];
+      if (--this.accountRefs[account] > 0) continue;
+      if (this.accountSlotEpoch[account] === this.slotEpoch && this.accountWriteUnits[account] > 0) {
+        // Its compute this block still counts: keep it until the next slot.
+        if (this.lingeringEpoch[account] !== this.slotEpoch) {
+          this.lingeringEpoch[account] = this.slotEpoch;
+          this.lingering[this.lingeringCount++] = account;
+        }
+      } else {
+        this.accounts.free(account);
+        this.accountWriteUnits[account] = 0;
+        this.accountSlotEpoch[account] = 0;
+      }
+    }
+    this.lockCount[id] = 0;
+  }
+
+  /** Starts a new block: resets the compute used and offers the transactions put off to it again. */
+  beginSlot(blockComputeUnitsMax: number = this.blockComputeUnitsMax): void {
+    this.blockComputeUnitsMax = requireInteger(
+      SCHEDULE_CONFIG_INVALID,
+      "blockComputeUnitsMax",
+      blockComputeUnitsMax,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
+    this.blockComputeUnitsUsed = 0;
+    for (let index = 0; index < this.lingeringCount; index++) {
+      const account = this.lingering[index];
+      this.lingeringEpoch[account] = 0;
+      if (this.accountRefs[account] === 0) {
+        this.accounts.free(account);
+        this.accountWriteUnits[account] = 0;
+        this.accountSlotEpoch[account] = 0;
+      }
+    }
+    this.lingeringCount = 0;
+    this.slotEpoch++;
+    for (let index = 0; index < this.deferredCount; index++) {
+      const id = this.deferred[index];
+      this.state[id] = STATE_PENDING;
+      this.container.push(id);
+    }
+    this.deferredCount = 0;
+  }
+
+  /** Bit w set when worker w can take another transaction now. */
+  private acceptingWorkers(): number {
+    let mask = 0;
+    for (let worker = 0; worker < this.workers; worker++) {
+      if (this.openRecord[worker] >= 0 || this.inFlightBatches[worker] < this.inFlightBatchesPerWorkerMax)
+        mask |= 1 << worker;
+    }
+    return mask;
+  }
+
+  private freeCapacityTransactions(): number {
+    let batches = 0;
+    for (let worker = 0; worker < this.workers; worker++)
+      batches += this.inFlightBatchesPerWorkerMax - this.inFlightBatches[worker];
+    return batches * this.batchTransactionsMax;
+  }
+
+  /** Pulls up to `budget` transactions from the container into the graph; returns how many. */
+  private fillWindow(budget: number): number {
+    let moved = 0;
+    while (moved < budget) {
+      const id = this.container.top();
+      if (id < 0 || !this.graph.hasRoomFor(this.lockCount[id])) break;
+      this.container.pop();
+      this.state[id] = STATE_GRAPH;
+      this.graph.insert(
+        id,
+        this.lockAccount,
+        this.lockWritable,
+        id * PLANNER_LOCKS_PER_TRANSACTION_MAX,
+        this.lockCount[id],
+      );
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
+   * Plans batches from what is pending and what is in flight. Returns how many were sent; they are in
+   * output*[0..outputCount): the worker, a batch id for completeBatch(), and the slots.
+   */
+  schedule(): number {
+    this.outputCount = 0;
+    let accepting = this.acceptingWorkers();
+    if (accepting === 0 || this.container.size === 0) return 0;
+    const graph = this.graph;
+    graph.begin();
+    this.blockSerial = (this.blockSerial + 1) | 0 || 1;
+    let putBackCount = 0;
+    this.fillWindow(
+      Math.min(
+        this.lookAheadMax,
+        Math.max(this.lookAheadMin, this.lookAheadPerFreeTransaction * this.freeCapacityTransactions()),
+      ),
+    );
+    while (graph.readyCount > 0 && accepting !== 0) {
+      let acceptingCount = 0;
+      for (let bits = accepting; bits !== 0; bits &= bits - 1) acceptingCount++;
+      const target = Math.min(
+        this.batchTransactionsMax,
+        Math.max(1, Math.ceil(graph.readyCount / acceptingCount)),
+      );
+      let poppedCount = 0;
+      for (;;) {
+        const id = graph.pop();
+        if (id < 0) break;
+        this.popped[poppedCount++] = id;
+        const result = this.trySchedule(id, accepting, target);
+        if (result === RESULT_UNSCHEDULABLE) {
+          this.counters.unschedulable++;
+          this.state[id] = STATE_PENDING;
+          this.putBack[putBackCount++] = id;
+        } else if (result === RESULT_DEFERRED) {
+          this.state[id] = STATE_DEFERRED;
+          this.deferred[this.deferredCount++] = id;
+        }
+        accepting = this.acceptingWorkers();
+        if (accepting === 0) break;
+      }
+      for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
+      accepting = this.acceptingWorkers();
+      for (let index = 0; index < poppedCount; index++) graph.unblock(this.popped[index]);
+      this.fillWindow(poppedCount);
+    }
+    for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
+    for (let index = 0; index < putBackCount; index++) this.container.push(this.putBack[index]);
+    const left = graph.drainInto(this.putBack);
+    for (let index = 0; index < left; index++) {
+      const id = this.putBack[index];
+      this.state[id] = STATE_PENDING;
+      this.container.push(id);
+    }
+    return this.outputCount;
+  }
+
+  /** True when the transaction conflicts with one already waiting in this call (order is kept). */
+  private blockedByWaiting(base: number, lockCount: number): boolean {
+    for (let lock = 0; lock < lockCount; lock++) {
+      const account = this.lockAccount[base + lock];
+      if (this.blockedSerial[account] !== this.blockSerial) continue;
+      if (this.blockedWrite[account] === 1 || this.lockWritable[base + lock] === 1) return true;
+    }
+    return false;
+  }
+
+  private markWaiting(base: number, lockCount: number): void {
+    for (let lock = 0; lock < lockCount; lock++) {
+      const account = this.lockAccount[base + lock];
+      if (this.blockedSerial[account] !== this.blockSerial) {
+        this.blockedSerial[account] = this.blockSerial;
+        this.blockedWrite[account] = 0;
+      }
+      if (this.lockWritable[base + lock] === 1) this.blockedWrite[account] = 1;
+    }
+  }
+
+  private fitsBlock(id: number, base: number, lockCount: number): number {
+    const cost = this.cost[id];
+    if (this.blockComputeUnitsUsed + cost > this.blockComputeUnitsMax) return 1;
+    for (let lock = 0; lock < lockCount; lock++) {
+      if (this.lockWritable[base + lock] !== 1) continue;
+      const account = this.lockAccount[base + lock];
+      const used = this.accountSlotEpoch[account] === this.slotEpoch ? this.accountWriteUnits[account] : 0;
+      if (used + cost > this.accountWriteComputeUnitsMax) return 2;
+    }
+    return 0;
+  }
+
+  /** True when the transaction conflicts with a lock taken by the batch open on `worker`. */
+  private conflictsWithOpen(worker: number, base: number, lockCount: number): boolean {
+    if (this.openRecord[worker] < 0) return false;
+    const serial = this.openSerial[worker];
+    for (let lock = 0; lock < lockCount; lock++) {
+      const account = this.lockAccount[base + lock];
+      if (this.openSerialWrite[account] === serial) return true;
+      if (this.lockWritable[base + lock] === 1 && this.openSerialRead[account] === serial) return true;
+    }
+    return false;
+  }
+
+  private trySchedule(id: number, accepting: number, target: number): number {
+    const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
+    const lockCount = this.lockCount[id];
+    if (this.blockedByWaiting(base, lockCount)) {
+      this.markWaiting(base, lockCount);
+      return RESULT_UNSCHEDULABLE;
+    }
+    const allowed = this.locks.allowedWorkers(
+      this.lockAccount,
+      this.lockWritable,
+      base,
+      lockCount,
+      accepting,
+    );
+    if (allowed === 0) {
+      this.markWaiting(base, lockCount);
+      return RESULT_UNSCHEDULABLE;
+    }
+    const fit = this.fitsBlock(id, base, lockCount);
+    if (fit !== 0) {
+      if (fit === 1) this.counters.deferredBlockLimit++;
+      else this.counters.deferredAccountLimit++;
+      return RESULT_DEFERRED;
+    }
+    let worker = -1;
+    for (let candidate = 0; candidate < this.workers; candidate++) {
+      if ((allowed & (1 << candidate)) === 0) continue;
+      if (worker < 0 || this.queuedUnits[candidate] < this.queuedUnits[worker]) worker = candidate;
+    }
+    if (this.conflictsWithOpen(worker, base, lockCount)) this.sendOpen(worker);
+    if (this.openRecord[worker] < 0) {
+      if (this.inFlightBatches[worker] >= this.inFlightBatchesPerWorkerMax) {
+        this.markWaiting(base, lockCount);
+        return RESULT_UNSCHEDULABLE;
+      }
+      this.openBatch(worker);
+    }
+    // Take the locks and the block compute; this transaction's writes are no longer pending.
+    const cost = this.cost[id];
+    this.locks.lock(this.lockAccount, this.lockWritable, base, lockCount, worker);
+    this.blockComputeUnitsUsed += cost;
+    const serial = this.openSerial[worker];
+    for (let lock = 0; lock < lockCount; lock++) {
+      const account = this.lockAccount[base + lock];
+      if (this.lockWritable[base + lock] === 1) {
+        if (this.accountSlotEpoch[account] !== this.slotEpoch) {
+          this.accountSlotEpoch[account] = this.slotEpoch;
+          this.accountWriteUnits[account] = 0;
+        }
+        this.accountWriteUnits[account] += cost;
+        this.openSerialWrite[account] = serial;
+      } else {
+        this.openSerialRead[account] = serial;
+      }
+    }
+    this.queuedUnits[worker] += cost;
+    this.state[id] = STATE_IN_FLIGHT;
+    const record = this.openRecord[worker];
+    const size = this.recordSize[record]++;
+    this.recordTx[record * this.batchTransactionsMax + size] = id;
+    this.counters.scheduled++;
+    if (size + 1 >= target) this.sendOpen(worker);
+    return RESULT_SCHEDULED;
+  }
+
+  private openBatch(worker: number): void {
+    const record = this.freeRecords[--this.freeRecordTop];
+    this.recordWorker[record] = worker;
+    this.recordSize[record] = 0;
+    this.recordActive[record] = 1;
+    this.openRecord[worker] = record;
+    this.inFlightBatches[worker]++;
+    this.batchSerialCounter = (this.batchSerialCounter + 1) | 0 || 1;
+    this.openSerial[worker] = this.batchSerialCounter;
+  }
+
+  /** Sends the batch open on `worker`, if any, to the output. */
+  private sendOpen(worker: number): void {
+    const record = this.openRecord[worker];
+    if (record < 0) return;
+    this.openRecord[worker] = -1;
+    const size = this.recordSize[record];
+    const out = this.outputCount++;
+    this.outputWorker[out] = worker;
+    this.outputBatchId[out] = this.recordGeneration[record] * this.recordCount + record;
+    const start = out === 0 ? 0 : this.outputStart[out - 1] + this.outputSize[out - 1];
+    this.outputStart[out] = start;
+    this.outputSize[out] = size;
+    const txBase = record * this.batchTransactionsMax;
+    for (let index = 0; index < size; index++)
+      this.outputSlots[start + index] = this.slotOf[this.recordTx[txBase + index]];
+    this.counters.batches++;
+  }
+
+  /**
+   * The bank finished batch `batchId` (from outputBatchId): its locks are released and its
+   * transactions forgotten. Returns the worker it ran on.
+   */
+  completeBatch(batchId: number): number {
+    const record = Number.isInteger(batchId) && batchId >= 0 ? batchId % this.recordCount : -1;
+    if (
+      record < 0 ||
+      this.recordActive[record] !== 1 ||
+      this.openRecord[this.recordWorker[record]] === record ||
+      Math.floor(batchId / this.recordCount) !== this.recordGeneration[record]
+    )
+      throw scheduleError(SCHEDULE_BATCH_UNKNOWN, `no batch ${batchId} in flight`, { batchId });
+    const worker = this.recordWorker[record];
+    const txBase = record * this.batchTransactionsMax;
+    for (let index = 0; index < this.recordSize[record]; index++) {
+      const id = this.recordTx[txBase + index];
+      const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
+      this.locks.unlock(this.lockAccount, this.lockWritable, base, this.lockCount[id], worker);
+      this.queuedUnits[worker] -= this.cost[id];
+      this.releaseAccounts(id);
+      this.state[id] = STATE_FREE;
+      this.freeIds[this.freeTop++] = id;
+      this.counters.completed++;
+    }
+    if (this.inFlightBatches[worker] === 1) this.queuedUnits[worker] = 0;
+    this.inFlightBatches[worker]--;
+    this.recordActive[record] = 0;
+    this.recordGeneration[record] =
+      (this.recordGeneration[record] + 1) % Math.floor(0x7fffffff / this.recordCount);
+    this.freeRecords[this.freeRecordTop++] = record;
+    return worker;
+  }
+}

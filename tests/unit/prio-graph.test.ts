@@ -1,0 +1,278 @@
+// The prio-graph planner, checked through the executor model over random workloads: no batch holds two
+// conflicting transactions, conflicting transactions never overlap in time, nothing is lost or sent
+// twice, no block exceeds the block or per-account write compute limit, batches respect their bound;
+// plus the graph's priority order, thread-aware placement, lock predictions and stable errors.
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { isOutriderError } from "../../src/errors.ts";
+import { type ModelSession, runExecutorModel } from "../../src/schedule/executor-model.ts";
+import { PrioGraphModelDriver } from "../../src/schedule/prio-graph-drivers.ts";
+import {
+  SCHEDULE_BATCH_UNKNOWN,
+  SCHEDULE_CONFIG_INVALID,
+  SCHEDULE_LOCKS_INVALID,
+  SCHEDULE_PRIORITY_INVALID,
+} from "../../src/schedule/prio-graph-errors.ts";
+import {
+  ENQUEUE_FULL,
+  ENQUEUE_NEVER_FITS,
+  ENQUEUE_OK,
+  PrioGraphPlanner,
+} from "../../src/schedule/prio-graph-planner.ts";
+import type { Workload } from "../../src/schedule/workload-model.ts";
+
+const ACCOUNTS = 10;
+
+function keyBytes(accounts: number): Uint8Array {
+  const bytes = new Uint8Array(accounts * 32);
+  for (let key = 0; key < accounts; key++) bytes.fill(key * 7 + 1, key * 32, key * 32 + 32);
+  return bytes;
+}
+
+interface TxSpec {
+  locks: [number, boolean][];
+  computeUnits: number;
+  priority: number;
+}
+
+function toWorkload(specs: TxSpec[]): Workload {
+  const count = specs.length;
+  const lockStart = new Int32Array(count + 1);
+  const total = specs.reduce((sum, spec) => sum + spec.locks.length, 0);
+  const lockAccount = new Int32Array(total);
+  const lockWritable = new Uint8Array(total);
+  let at = 0;
+  specs.forEach((spec, tx) => {
+    lockStart[tx] = at;
+    for (const [account, write] of spec.locks) {
+      lockAccount[at] = account;
+      lockWritable[at] = write ? 1 : 0;
+      at++;
+    }
+  });
+  lockStart[count] = at;
+  return {
+    count,
+    accountsCount: ACCOUNTS,
+    keyBytes: keyBytes(ACCOUNTS),
+    lockStart,
+    lockAccount,
+    lockOffset: lockAccount.map((account) => account * 32),
+    lockWritable,
+    kind: new Uint8Array(count),
+    computeUnits: Int32Array.from(specs, (spec) => spec.computeUnits),
+    costUnits: Int32Array.from(specs, (spec) => spec.computeUnits),
+    priorityFeeLamports: new Float64Array(count),
+    priority: Float64Array.from(specs, (spec) => spec.priority),
+    sourceId: new Uint32Array(count),
+    packetBytes: new Int32Array(count).fill(200),
+  };
+}
+
+const txSpec = fc.record({
+  locks: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: ACCOUNTS - 1 }), fc.boolean()), {
+    minLength: 0,
+    maxLength: 5,
+    selector: ([account]) => account,
+  }),
+  computeUnits: fc.integer({ min: 1, max: 1000 }),
+  priority: fc.integer({ min: 0, max: 50 }),
+});
+
+describe("PrioGraphPlanner through the executor model", () => {
+  test("conflict-free, complete, within block and account limits (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(txSpec, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        (specs, workers, batchMax, inFlight, blockFactor, accountFactor) => {
+          const workload = toWorkload(specs);
+          const costMax = Math.max(...specs.map((spec) => spec.computeUnits));
+          const blockComputeUnitsMax = costMax * blockFactor;
+          const accountWriteComputeUnitsMax = costMax * accountFactor;
+          const driver = new PrioGraphModelDriver(workload, {
+            workers,
+            pendingMax: specs.length,
+            batchTransactionsMax: batchMax,
+            inFlightBatchesPerWorkerMax: inFlight,
+            blockComputeUnitsMax,
+            accountWriteComputeUnitsMax,
+            lookAheadMax: 16,
+          });
+          const plan = driver.plan.bind(driver);
+          driver.plan = (session: ModelSession) => {
+            plan(session);
+            for (let batch = 0; batch < driver.planner.outputCount; batch++)
+              expect(driver.planner.outputSize[batch]).toBeLessThanOrEqual(batchMax);
+          };
+          // The model throws on a conflicting batch, an overlap, a duplicate or a lost transaction.
+          const result = runExecutorModel(
+            workload,
+            driver,
+            { workers, nanosecondsPerComputeUnit: 1 },
+            new Int32Array(specs.length).map((_, index) => index),
+          );
+          const blockUnits = new Map<number, number>();
+          const accountUnits = new Map<string, number>();
+          for (let tx = 0; tx < specs.length; tx++) {
+            const slot = result.slotOf[tx];
+            blockUnits.set(slot, (blockUnits.get(slot) ?? 0) + specs[tx].computeUnits);
+            for (const [account, write] of specs[tx].locks) {
+              if (!write) continue;
+              const key = `${slot}:${account}`;
+              accountUnits.set(key, (accountUnits.get(key) ?? 0) + specs[tx].computeUnits);
+            }
+          }
+          for (const units of blockUnits.values()) expect(units).toBeLessThanOrEqual(blockComputeUnitsMax);
+          for (const units of accountUnits.values())
+            expect(units).toBeLessThanOrEqual(accountWriteComputeUnitsMax);
+          expect(driver.planner.held).toBe(0);
+          expect(driver.planner.counters.completed).toBe(specs.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("PrioGraphPlanner", () => {
+  const bytes = keyBytes(ACCOUNTS);
+  const offsets = (...accounts: number[]) => Int32Array.from(accounts, (account) => account * 32);
+  const flags = (...writes: number[]) => Uint8Array.from(writes);
+
+  test("sends in priority order; a conflicting successor waits for a later batch on the same worker", () => {
+    const planner = new PrioGraphPlanner(bytes, {
+      workers: 2,
+      pendingMax: 8,
+      inFlightBatchesPerWorkerMax: 4,
+    });
+    planner.enqueue(10, 1, 100, offsets(0), flags(1), 1);
+    planner.enqueue(11, 9, 100, offsets(0), flags(1), 1);
+    planner.enqueue(12, 5, 100, offsets(1), flags(1), 1);
+    const batches = planner.schedule();
+    const sent: { worker: number; slots: number[] }[] = [];
+    for (let batch = 0; batch < batches; batch++) {
+      const start = planner.outputStart[batch];
+      sent.push({
+        worker: planner.outputWorker[batch],
+        slots: Array.from(planner.outputSlots.subarray(start, start + planner.outputSize[batch])),
+      });
+    }
+    // 11 (priority 9) first; 10 conflicts with it and follows on 11's worker, in a later batch.
+    expect(sent.flatMap((batch) => batch.slots)).toEqual([11, 12, 10]);
+    const workerOf = (slot: number) => sent.find((batch) => batch.slots.includes(slot))!.worker;
+    expect(workerOf(10)).toBe(workerOf(11));
+    expect(sent.find((batch) => batch.slots.includes(10))).not.toBe(
+      sent.find((batch) => batch.slots.includes(11)),
+    );
+  });
+
+  test("a transaction conflicting with two workers waits until one finishes", () => {
+    const planner = new PrioGraphPlanner(bytes, {
+      workers: 2,
+      pendingMax: 8,
+      inFlightBatchesPerWorkerMax: 4,
+    });
+    planner.enqueue(1, 9, 100, offsets(0), flags(1), 1);
+    planner.enqueue(2, 8, 100, offsets(1), flags(1), 1);
+    expect(planner.schedule()).toBe(2);
+    const firstIds = [planner.outputBatchId[0], planner.outputBatchId[1]];
+    planner.enqueue(3, 7, 100, offsets(0, 1), flags(1, 1), 2);
+    expect(planner.schedule()).toBe(0);
+    expect(planner.counters.unschedulable).toBe(1);
+    planner.completeBatch(firstIds[0]);
+    expect(planner.schedule()).toBe(1);
+    expect(planner.outputSlots[0]).toBe(3);
+  });
+
+  test("block and per-account write limits put work off to the next slot", () => {
+    const planner = new PrioGraphPlanner(bytes, {
+      workers: 1,
+      pendingMax: 8,
+      blockComputeUnitsMax: 1000,
+      accountWriteComputeUnitsMax: 500,
+    });
+    planner.enqueue(1, 9, 400, offsets(0), flags(1), 1);
+    planner.enqueue(2, 8, 200, offsets(0), flags(1), 1);
+    planner.enqueue(3, 7, 300, offsets(1), flags(0), 1);
+    planner.enqueue(4, 6, 400, offsets(2), flags(1), 1);
+    expect(planner.enqueue(5, 1, 600, offsets(3), flags(1), 1)).toBe(ENQUEUE_NEVER_FITS);
+    const sent: number[] = [];
+    const drain = () => {
+      for (let round = 0; round < 10; round++) {
+        const batches = planner.schedule();
+        if (batches === 0) break;
+        for (let batch = 0; batch < batches; batch++) {
+          const start = planner.outputStart[batch];
+          sent.push(...planner.outputSlots.subarray(start, start + planner.outputSize[batch]));
+          planner.completeBatch(planner.outputBatchId[batch]);
+        }
+      }
+    };
+    drain();
+    expect(sent).toEqual([1, 3]);
+    expect(planner.pending).toBe(2);
+    planner.beginSlot();
+    drain();
+    expect(sent).toEqual([1, 3, 2, 4]);
+    expect(planner.counters.deferredAccountLimit).toBeGreaterThan(0);
+    expect(planner.counters.deferredBlockLimit).toBeGreaterThan(0);
+  });
+
+  test("predicted locks count as locks", () => {
+    const planner = new PrioGraphPlanner(bytes, {
+      workers: 2,
+      pendingMax: 8,
+      inFlightBatchesPerWorkerMax: 4,
+    });
+    const predictionBytes = keyBytes(ACCOUNTS);
+    planner.enqueue(1, 9, 100, offsets(0), flags(1), 1);
+    planner.enqueue(2, 8, 100, offsets(1), flags(1), 1, {
+      bytes: predictionBytes,
+      offsets: offsets(0),
+      writable: flags(0),
+      count: 1,
+    });
+    const batches = planner.schedule();
+    const batchOf = new Map<number, number>();
+    for (let batch = 0; batch < batches; batch++)
+      for (let index = 0; index < planner.outputSize[batch]; index++)
+        batchOf.set(planner.outputSlots[planner.outputStart[batch] + index], batch);
+    expect(batchOf.get(1)).not.toBe(batchOf.get(2));
+    expect(planner.outputWorker[batchOf.get(1)!]).toBe(planner.outputWorker[batchOf.get(2)!]);
+  });
+
+  test("bounded, and bad input is an OutriderError with a stable code", () => {
+    const planner = new PrioGraphPlanner(bytes, { workers: 1, pendingMax: 1 });
+    expect(planner.enqueue(1, 1, 1, offsets(0), flags(1), 1)).toBe(ENQUEUE_OK);
+    expect(planner.enqueue(2, 1, 1, offsets(0), flags(1), 1)).toBe(ENQUEUE_FULL);
+    const codeOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return isOutriderError(error) ? error.code : -1;
+      }
+      return 0;
+    };
+    const other = new PrioGraphPlanner(bytes, { workers: 1, pendingMax: 4 });
+    expect(codeOf(() => new PrioGraphPlanner(bytes, { workers: 0, pendingMax: 4 }))).toBe(
+      SCHEDULE_CONFIG_INVALID,
+    );
+    expect(codeOf(() => new PrioGraphPlanner(bytes, { workers: 33, pendingMax: 4 }))).toBe(
+      SCHEDULE_CONFIG_INVALID,
+    );
+    expect(codeOf(() => other.enqueue(1, Number.NaN, 1, offsets(0), flags(1), 1))).toBe(
+      SCHEDULE_PRIORITY_INVALID,
+    );
+    expect(codeOf(() => other.enqueue(1, 1, 1, Int32Array.of(ACCOUNTS * 32), flags(1), 1))).toBe(
+      SCHEDULE_LOCKS_INVALID,
+    );
+    expect(codeOf(() => other.enqueue(1, 1, 1, offsets(0), flags(1), 200))).toBe(SCHEDULE_LOCKS_INVALID);
+    expect(codeOf(() => other.completeBatch(12345))).toBe(SCHEDULE_BATCH_UNKNOWN);
+    expect(other.held).toBe(0);
+  });
+});
