@@ -55,7 +55,13 @@ export class IngressStage {
   private readonly queueHead: Int32Array;
   private readonly queueCount: Int32Array;
   private stopped = false;
-  readonly counters = { accepted: 0, dropped: new Float64Array(INGRESS_DROP_NAMES.length), outcomes: 0 };
+  readonly counters = {
+    accepted: 0,
+    dropped: new Float64Array(INGRESS_DROP_NAMES.length),
+    outcomes: 0,
+    /** Packets that found their verify ring full and waited in the local queue (back-pressure). */
+    ringFull: 0,
+  };
 
   constructor(deps: IngressStageDeps) {
     this.deps = deps;
@@ -144,6 +150,7 @@ export class IngressStage {
       if (count === 0) continue;
       const ring = outputs[worker];
       const reserved = ring.reserve(count);
+      this.counters.ringFull += count - reserved;
       if (reserved === 0) continue;
       const queue = this.queues[worker];
       let head = this.queueHead[worker];

@@ -95,7 +95,11 @@ runStage(async (context) => {
     queued: metrics.gauge("outrider_ring_entries_queued", { ring: label }),
     capacity: metrics.gauge("outrider_ring_entries_capacity", { ring: label }),
   }));
+  const ringFull = metrics.counter("outrider_ring_push_rejected_total", { ring: "ingress_verify" });
+  let ringFullSeen = 0;
   const sampleGauges = () => {
+    ringFull.inc(stage.counters.ringFull - ringFullSeen);
+    ringFullSeen = stage.counters.ringFull;
     poolInUse.set(stage.inFlight);
     for (const gauge of ringGauges) {
       let queued = 0;

@@ -113,6 +113,20 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     labels: { result: CHECK_RESULTS },
   },
   {
+    name: "outrider_verify_dedup_signatures",
+    type: "gauge",
+    unit: "",
+    help: "Signatures held by the exact dedup table (each until its blockhash expires).",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_dedup_memory_bytes",
+    type: "gauge",
+    unit: "bytes",
+    help: "Memory the exact dedup tables hold (preallocated at start).",
+    labels: {},
+  },
+  {
     name: "outrider_verify_signature_cache_lookups_total",
     type: "counter",
     unit: "",

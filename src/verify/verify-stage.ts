@@ -40,6 +40,7 @@ export interface VerifyCounters {
     number
   >;
   signaturesVerified: number;
+  signaturesValid: number;
   outputBackpressure: number;
 }
 
@@ -72,6 +73,7 @@ export class VerifyStage {
     passed: 0,
     dropped: { parse_error: 0, sanitize_error: 0, expired_blockhash: 0, duplicate: 0, bad_signature: 0 },
     signaturesVerified: 0,
+    signaturesValid: 0,
     outputBackpressure: 0,
   };
   private readonly deps: VerifyStageDeps;
@@ -151,7 +153,7 @@ export class VerifyStage {
     }
 
     if (signatureTotal > 0) {
-      this.deps.verifier.verifyBatch(
+      this.counters.signaturesValid += this.deps.verifier.verifyBatch(
         pool.bytes,
         this.signatureOffsets,
         this.publicKeyOffsets,

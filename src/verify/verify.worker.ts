@@ -34,6 +34,17 @@ runStage(async (context) => {
       );
   }
   const latency = metrics.histogram("outrider_pipeline_stage_duration_seconds", { stage: "verify" });
+  const signaturesValid = metrics.counter("outrider_verify_signatures_checked_total", { result: "valid" });
+  const signaturesInvalid = metrics.counter("outrider_verify_signatures_checked_total", {
+    result: "invalid",
+  });
+  const outputRefused = metrics.counter("outrider_ring_push_rejected_total", { ring: "verify_schedule" });
+  const dedupSignatures = metrics.gauge("outrider_verify_dedup_signatures", {});
+  const dedupBytes = metrics.gauge("outrider_verify_dedup_memory_bytes", {});
+  const dedup = new SignatureDedup(
+    Math.max(1024, Math.floor(init.config.verify.dedup_signatures_max / init.verifyWorkers)),
+  );
+  dedupBytes.set(dedup.stats().bytes);
   const stage = new VerifyStage({
     pool,
     input,
@@ -41,9 +52,7 @@ runStage(async (context) => {
     outcomes,
     chain: new ChainState(init.chain),
     verifier: choice.verifier,
-    dedup: new SignatureDedup(
-      Math.max(1024, Math.floor(init.config.verify.dedup_signatures_max / init.verifyWorkers)),
-    ),
+    dedup,
     scheduleDoorbell: attachDoorbell(init.doorbells["work:schedule"]),
     ingressDoorbell: attachDoorbell(init.doorbells["work:ingress"]),
     outputSpaceDoorbell: attachDoorbell(init.doorbells[`space:${init.instance}`]),
@@ -59,7 +68,18 @@ runStage(async (context) => {
   announceReady(context, { verifier: choice.kind, verifierReason: choice.reason });
   // The control thread raises the stop flag only after ingress reports every accepted
   // transaction has its outcome (or the drain time ran out).
+  const seen = { verified: 0, valid: 0, backpressure: 0 };
   while (!context.stopRequested()) {
-    if (poller.waitForWork() > 0) stage.step();
+    if (poller.waitForWork() === 0 || stage.step() === 0) continue;
+    const counters = stage.counters;
+    signaturesValid.inc(counters.signaturesValid - seen.valid);
+    signaturesInvalid.inc(
+      counters.signaturesVerified - seen.verified - (counters.signaturesValid - seen.valid),
+    );
+    outputRefused.inc(counters.outputBackpressure - seen.backpressure);
+    seen.verified = counters.signaturesVerified;
+    seen.valid = counters.signaturesValid;
+    seen.backpressure = counters.outputBackpressure;
+    dedupSignatures.set(dedup.stats().entries);
   }
 });

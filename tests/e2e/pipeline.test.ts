@@ -265,6 +265,12 @@ describe("bad input: answered or dropped with its counter, and the process keeps
     expect(status.slot).toBeGreaterThan(0);
     expect(status.stages.map((stage) => stage.instance)).toEqual(["ingress", "verify#0", "schedule", "bank"]);
     expect(status.rings.map((ring) => ring.name)).toContain("schedule_bank");
+    expect(await node.metric('outrider_verify_signatures_checked_total{result="valid"}')).toBeGreaterThan(0);
+    expect(await node.metric('outrider_verify_signatures_checked_total{result="invalid"}')).toBeGreaterThan(
+      0,
+    );
+    expect(await node.metric("outrider_verify_dedup_memory_bytes")).toBeGreaterThan(0);
+    expect(await node.metric("outrider_verify_dedup_signatures")).toBeGreaterThan(0);
   });
 
   test("SIGTERM drains and exits 0", async () => {
