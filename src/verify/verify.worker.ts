@@ -2,7 +2,7 @@
 // ingress_verify#i ring until told to stop and its input is drained.
 import { attachMetrics } from "../metrics/registry.ts";
 import { ChainState } from "../pipeline/chain-state.ts";
-import { dropOutcome, OUTCOME_EXECUTED } from "../pipeline/outcomes.ts";
+import { DROP_OUTCOMES, OUTCOME_DROP_SHUTDOWN, OUTCOME_EXECUTED } from "../pipeline/outcomes.ts";
 import { announceReady, runStage } from "../pipeline/worker-harness.ts";
 import { attachDoorbell } from "../ring/doorbell.ts";
 import { attachPacketPool } from "../ring/packet-pool.ts";
@@ -24,15 +24,13 @@ runStage(async (context) => {
   const metrics = attachMetrics(init.metrics).shard(init.instance);
   const received = metrics.counter("outrider_verify_transactions_received_total", {});
   const forwarded = metrics.counter("outrider_verify_transactions_forwarded_total", {});
-  const dropCounters = new Map<number, { inc(count?: number): void }>();
-  for (const code of [200, 201, 202, 203, 204]) {
-    const outcome = dropOutcome(code);
-    if (outcome)
-      dropCounters.set(
-        code,
-        metrics.counter("outrider_verify_transactions_dropped_total", { reason: outcome.name }),
-      );
-  }
+  // One counter per drop the verify stage can produce (every Outrider drop but the shutdown one).
+  const dropCounters = new Map(
+    DROP_OUTCOMES.filter((outcome) => outcome.code !== OUTCOME_DROP_SHUTDOWN).map((outcome) => [
+      outcome.code,
+      metrics.counter("outrider_verify_transactions_dropped_total", { reason: outcome.name }),
+    ]),
+  );
   const latency = metrics.histogram("outrider_pipeline_stage_duration_seconds", { stage: "verify" });
   const signaturesValid = metrics.counter("outrider_verify_signatures_checked_total", { result: "valid" });
   const signaturesInvalid = metrics.counter("outrider_verify_signatures_checked_total", {
