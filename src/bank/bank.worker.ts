@@ -40,6 +40,7 @@ runStage(async (context) => {
   const received = metrics.counter("outrider_bank_transactions_received_total", {});
   const computeUnits = metrics.counter("outrider_bank_compute_units_consumed_total", {});
   const slotGauge = metrics.gauge("outrider_bank_slot_processed", {});
+  const stageDuration = metrics.histogram("outrider_pipeline_stage_duration_seconds", { stage: "bank" });
   const resultCounters = new Map<string, ReturnType<typeof metrics.counter>>();
   const resultCounter = (code: number) => {
     const label = notIncludedReasonLabel(code);
@@ -85,7 +86,10 @@ runStage(async (context) => {
   const executeBatch = () => {
     transactions.length = 0;
     for (let index = 0; index < batchLength; index++) transactions.push(pool.packetView(batchSlots[index]));
+    const startedMs = performance.now();
     const outcome = bank.executeBatchWithResults({ slot: bank.slot, transactions });
+    // The bank executes a batch as one call: each transaction is charged the batch's mean.
+    const perTransactionSeconds = (performance.now() - startedMs) / 1000 / batchLength;
     for (let index = 0; index < batchLength; index++) {
       const result = outcome.results[index];
       const response = outcome.responses[index];
@@ -102,6 +106,7 @@ runStage(async (context) => {
       );
       if (!pushed) throw new Error(`bank: ${output.name} full — a slot was returned twice`);
       resultCounter(response.not_included_reason).inc();
+      stageDuration.observe(perTransactionSeconds);
       computeUnits.inc(result.computeUnitsConsumed);
     }
     received.inc(batchLength);

@@ -270,6 +270,12 @@ describe("bad input: answered or dropped with its counter, and the process keeps
       0,
     );
     expect(await node.metric("outrider_verify_dedup_memory_bytes")).toBeGreaterThan(0);
+    expect(await node.metric('outrider_pipeline_stage_duration_seconds_count{stage="bank"}')).toBeGreaterThan(
+      0,
+    );
+    expect(
+      await node.metric('outrider_pipeline_stage_duration_seconds_count{stage="verify"}'),
+    ).toBeGreaterThan(0);
     expect(await node.metric("outrider_verify_dedup_signatures")).toBeGreaterThan(0);
   });
 
