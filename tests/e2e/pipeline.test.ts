@@ -3,11 +3,12 @@
 // executing), driven by @solana/web3.js, @solana/kit and raw UDP datagrams; bad
 // input is answered or dropped with its counter while the process keeps serving.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createPublicKey, verify } from "node:crypto";
 import {
   Connection,
   Keypair,
   LAMPORTS_PER_SOL,
-  type PublicKey,
+  PublicKey,
   SystemProgram,
   sendAndConfirmTransaction,
   Transaction,
@@ -201,6 +202,46 @@ describe("bad input: answered or dropped with its counter, and the process keeps
     const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
     expect(status.outriderDropped?.reason).toBe("bad_signature");
     expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL);
+  });
+
+  test("a forged small-order fee payer (valid under plain ed25519) is refused over RPC and dropped over UDP; no lamport moves", async () => {
+    // The identity point as public key, with R = identity and S = 0, verifies for every message
+    // under plain ed25519 (node:crypto); Solana's verify_strict rejects it.
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    const forgedSignature = new Uint8Array(64);
+    forgedSignature[0] = 1;
+    const victim = new PublicKey(identity);
+    const funding = await connection.requestAirdrop(victim, LAMPORTS_PER_SOL);
+    await connection.confirmTransaction({ signature: funding, ...(await connection.getLatestBlockhash()) });
+    const thief = Keypair.generate().publicKey;
+    const transaction = new Transaction().add(
+      SystemProgram.transfer({ fromPubkey: victim, toPubkey: thief, lamports: LAMPORTS_PER_SOL / 2 }),
+    );
+    transaction.recentBlockhash = (await connection.getLatestBlockhash()).blockhash;
+    transaction.feePayer = victim;
+    transaction.addSignature(victim, Buffer.from(forgedSignature));
+    const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(identity)]);
+    const plainKey = createPublicKey({ key: spki, format: "der", type: "spki" });
+    expect(verify(null, transaction.serializeMessage(), plainKey, Buffer.from(forgedSignature))).toBe(true);
+    const wire = transaction.serialize({ requireAllSignatures: false, verifySignatures: false });
+    const refused = await rpcRaw(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "sendTransaction",
+        params: [Buffer.from(wire).toString("base64"), { encoding: "base64" }],
+      }),
+    );
+    expect(refused.error?.code).toBe(-32003);
+    const before = await node.metric('outrider_verify_transactions_dropped_total{reason="bad_signature"}');
+    sendDatagram(wire);
+    expect(
+      await waitForMetric('outrider_verify_transactions_dropped_total{reason="bad_signature"}', before + 1),
+    ).toBe(before + 1);
+    expect((await waitForStatus(bs58(forgedSignature))).outriderDropped?.reason).toBe("bad_signature");
+    expect(await connection.getBalance(victim, "processed")).toBe(LAMPORTS_PER_SOL);
+    expect(await connection.getBalance(thief, "processed")).toBe(0);
   });
 
   test("a resubmitted signature executes once; the copy is dropped as a duplicate", async () => {
