@@ -55,7 +55,47 @@ export async function run(argv: string[]): Promise<number> {
     flagsUnavailable: resolved.flagsUnavailable,
   });
 
-  let pipeline: Awaited<ReturnType<typeof startPipeline>>;
+  // Signal handlers go in before anything starts: a signal that arrives before Bun has
+  // installed its handler would otherwise take the default action and kill the process.
+  let pipeline: Awaited<ReturnType<typeof startPipeline>> | undefined;
+  let pendingStop: string | null = null;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+  });
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (!pipeline) {
+      pendingStop = reason;
+      return;
+    }
+    const { undrained } = await pipeline.stop(reason);
+    logger.info("stopped", { reason, drained: undrained === 0 });
+    resolveExit(exitCode);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT", EXIT_OK));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", EXIT_OK));
+  process.on("SIGHUP", () => {
+    if (!resolved.configFile) {
+      logger.warn("SIGHUP: no config file to reload (start with --config FILE)");
+      return;
+    }
+    try {
+      const next = resolveFromArgs(values);
+      const report = describeReload(resolved.config, next.config);
+      if (report.applied.includes("log.level")) logger.level = next.config.log.level;
+      if (report.applied.includes("log.format")) logger.format = next.config.log.format;
+      logger.info("SIGHUP: configuration reloaded", report);
+      for (const key of report.needsRestart) {
+        logger.warn("SIGHUP: changed key needs a restart; not applied", { key });
+      }
+      resolved = { ...next, config: { ...resolved.config, log: next.config.log } };
+    } catch (error) {
+      const messages =
+        error instanceof ConfigErrors ? error.errors.map((each) => each.message) : [String(error)];
+      logger.error("SIGHUP: new configuration refused; keeping the running one", { errors: messages });
+    }
+  });
+
   try {
     pipeline = await startPipeline(resolved, logger);
   } catch (error) {
@@ -77,39 +117,10 @@ export async function run(argv: string[]): Promise<number> {
   console.log(
     `outrider listening rpc=${pipeline.rpcUrl} pubsub=${pipeline.pubsubUrl} tpu=${pipeline.tpuAddress}`,
   );
-
-  return await new Promise<number>((resolve) => {
-    const shutdown = async (reason: string, exitCode: number) => {
-      const { undrained } = await pipeline.stop(reason);
-      logger.info("stopped", { reason, drained: undrained === 0 });
-      resolve(exitCode);
-    };
-    process.on("SIGINT", () => void shutdown("SIGINT", EXIT_OK));
-    process.on("SIGTERM", () => void shutdown("SIGTERM", EXIT_OK));
-    process.on("SIGHUP", () => {
-      if (!resolved.configFile) {
-        logger.warn("SIGHUP: no config file to reload (start with --config FILE)");
-        return;
-      }
-      try {
-        const next = resolveFromArgs(values);
-        const report = describeReload(resolved.config, next.config);
-        if (report.applied.includes("log.level")) logger.level = next.config.log.level;
-        if (report.applied.includes("log.format")) logger.format = next.config.log.format;
-        logger.info("SIGHUP: configuration reloaded", report);
-        for (const key of report.needsRestart) {
-          logger.warn("SIGHUP: changed key needs a restart; not applied", { key });
-        }
-        resolved = { ...next, config: { ...resolved.config, log: next.config.log } };
-      } catch (error) {
-        const messages =
-          error instanceof ConfigErrors ? error.errors.map((each) => each.message) : [String(error)];
-        logger.error("SIGHUP: new configuration refused; keeping the running one", { errors: messages });
-      }
-    });
-    void pipeline.failed.then((message) => {
-      logger.error("a stage failed; stopping", { error: message });
-      void shutdown("stage failure", EXIT_RUNTIME_ERROR);
-    });
+  if (pendingStop !== null) void shutdown(pendingStop, EXIT_OK);
+  void pipeline.failed.then((message) => {
+    logger.error("a stage failed; stopping", { error: message });
+    void shutdown("stage failure", EXIT_RUNTIME_ERROR);
   });
+  return await exited;
 }
