@@ -86,6 +86,26 @@ async function rpcRaw(body: string) {
   return (await response.json()) as { error?: { code: number; message: string }; result?: unknown };
 }
 
+/** sendTransaction with preflight, base64, as the raw JSON-RPC answer. */
+function sendTransactionRpc(wire: Uint8Array) {
+  return rpcRaw(
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "sendTransaction",
+      params: [Buffer.from(wire).toString("base64"), { encoding: "base64" }],
+    }),
+  );
+}
+
+/** Sends one datagram and waits for exactly one more verify drop with this reason. */
+async function expectDroppedOverUdp(wire: Uint8Array, reason: string): Promise<void> {
+  const series = `outrider_verify_transactions_dropped_total{reason="${reason}"}`;
+  const before = await node.metric(series);
+  sendDatagram(wire);
+  expect(await waitForMetric(series, before + 1)).toBe(before + 1);
+}
+
 describe("outrider run: clients through the whole pipeline", () => {
   test("web3.js: airdrop, sendAndConfirmTransaction, balances to the lamport (fee included)", async () => {
     const payer = await fundedKeypair(2 * LAMPORTS_PER_SOL);
@@ -185,20 +205,9 @@ describe("bad input: answered or dropped with its counter, and the process keeps
     const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000);
     const wire = transaction.serialize();
     wire[wire.length - 1] ^= 0xff; // change the signed message: the signature no longer verifies
-    const refused = await rpcRaw(
-      JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "sendTransaction",
-        params: [Buffer.from(wire).toString("base64"), { encoding: "base64" }],
-      }),
-    );
+    const refused = await sendTransactionRpc(wire);
     expect(refused.error?.code).toBe(-32003);
-    const before = await node.metric('outrider_verify_transactions_dropped_total{reason="bad_signature"}');
-    sendDatagram(wire);
-    expect(
-      await waitForMetric('outrider_verify_transactions_dropped_total{reason="bad_signature"}', before + 1),
-    ).toBe(before + 1);
+    await expectDroppedOverUdp(wire, "bad_signature");
     const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
     expect(status.outriderDropped?.reason).toBe("bad_signature");
     expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL);
@@ -225,20 +234,9 @@ describe("bad input: answered or dropped with its counter, and the process keeps
     const plainKey = createPublicKey({ key: spki, format: "der", type: "spki" });
     expect(verify(null, transaction.serializeMessage(), plainKey, Buffer.from(forgedSignature))).toBe(true);
     const wire = transaction.serialize({ requireAllSignatures: false, verifySignatures: false });
-    const refused = await rpcRaw(
-      JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "sendTransaction",
-        params: [Buffer.from(wire).toString("base64"), { encoding: "base64" }],
-      }),
-    );
+    const refused = await sendTransactionRpc(wire);
     expect(refused.error?.code).toBe(-32003);
-    const before = await node.metric('outrider_verify_transactions_dropped_total{reason="bad_signature"}');
-    sendDatagram(wire);
-    expect(
-      await waitForMetric('outrider_verify_transactions_dropped_total{reason="bad_signature"}', before + 1),
-    ).toBe(before + 1);
+    await expectDroppedOverUdp(wire, "bad_signature");
     expect((await waitForStatus(bs58(forgedSignature))).outriderDropped?.reason).toBe("bad_signature");
     expect(await connection.getBalance(victim, "processed")).toBe(LAMPORTS_PER_SOL);
     expect(await connection.getBalance(thief, "processed")).toBe(0);
@@ -263,16 +261,7 @@ describe("bad input: answered or dropped with its counter, and the process keeps
     const payer = await fundedKeypair(LAMPORTS_PER_SOL);
     const stale = Keypair.generate().publicKey.toBase58(); // 32 bytes no slot ever produced
     const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000, stale);
-    const before = await node.metric(
-      'outrider_verify_transactions_dropped_total{reason="expired_blockhash"}',
-    );
-    sendDatagram(transaction.serialize());
-    expect(
-      await waitForMetric(
-        'outrider_verify_transactions_dropped_total{reason="expired_blockhash"}',
-        before + 1,
-      ),
-    ).toBe(before + 1);
+    await expectDroppedOverUdp(transaction.serialize(), "expired_blockhash");
     const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
     expect(status.err).toBe("BlockhashNotFound");
   });
@@ -280,14 +269,7 @@ describe("bad input: answered or dropped with its counter, and the process keeps
   test("a fee payer without funds: preflight refuses it; over UDP the bank does not include it", async () => {
     const broke = Keypair.generate();
     const transaction = await signedTransfer(broke, Keypair.generate().publicKey, 1000);
-    const refused = await rpcRaw(
-      JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "sendTransaction",
-        params: [Buffer.from(transaction.serialize()).toString("base64"), { encoding: "base64" }],
-      }),
-    );
+    const refused = await sendTransactionRpc(transaction.serialize());
     expect(refused.error?.code).toBe(-32002);
     sendDatagram(transaction.serialize());
     const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
