@@ -8,6 +8,7 @@ import { bench, do_not_optimize, run } from "mitata";
 import { AccountCache } from "../src/accounts/account-cache.ts";
 import { SeededRandom } from "../src/accounts/seeded-random.ts";
 import { base58Encode } from "../src/tx/base58.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const RESIDENT = 10_000;
 const BATCH = 1000;
@@ -100,12 +101,4 @@ for (const row of rows)
     `${row.name.padEnd(36)} ${row.nsPerOp.toFixed(1).padStart(8)} ${row.baselineNsPerOp.toFixed(1).padStart(8)} ${`${row.ratioVsLruCache.toFixed(2)}×`.padStart(7)}`,
   );
 
-const jsonIndex = process.argv.indexOf("--json");
-if (jsonIndex >= 0) {
-  const file = process.argv[jsonIndex + 1];
-  if (!file) throw new Error("--json needs a file name");
-  await Bun.write(
-    file,
-    `${JSON.stringify({ bench: "account-cache", baseline: "lru-cache 11 (base58 string keys)", results: rows }, null, 2)}\n`,
-  );
-}
+writeBenchJson({ bench: "account-cache", baseline: "lru-cache 11 (base58 string keys)", results: rows });

@@ -5,6 +5,7 @@
 import { ptr } from "bun:ffi";
 import { bench, do_not_optimize, run } from "mitata";
 import { defaultNativeLibrary } from "../src/native/library.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 if (!defaultNativeLibrary.available) {
   console.log(`ffi bench skipped: ${defaultNativeLibrary.reason}`);
@@ -64,12 +65,4 @@ for (const row of rows) {
   );
 }
 
-const jsonIndex = process.argv.indexOf("--json");
-if (jsonIndex >= 0) {
-  const file = process.argv[jsonIndex + 1];
-  if (!file) throw new Error("--json needs a file name");
-  await Bun.write(
-    file,
-    `${JSON.stringify({ bench: "ffi", baseline: "plain JS function", results: rows }, null, 2)}\n`,
-  );
-}
+writeBenchJson({ bench: "ffi", baseline: "plain JS function", results: rows });

@@ -3,10 +3,10 @@
 // (p50/p99, from the pipeline's own latency histogram). Clients run in this process; the
 // companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--json FILE]
 import { createPrivateKey, sign } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
 import { startOutrider } from "../tests/helpers/outrider-process.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -183,4 +183,4 @@ for (const result of results) {
   );
 }
 console.log("(latency: histogram bucket upper bounds; intake to executed in the bank)");
-if (values.json) writeFileSync(values.json, JSON.stringify({ bench: "pipeline", results }, null, 2));
+writeBenchJson({ bench: "pipeline", results });

@@ -15,6 +15,7 @@ import {
   createReleaseRing,
   createRing,
 } from "../src/ring/index.ts";
+import { benchJsonFile, writeBenchJson } from "./json-output.ts";
 import type { BenchSetup } from "./ring-consumer.worker.ts";
 
 const REPEATS = 3;
@@ -96,12 +97,7 @@ async function measure(mode: BenchSetup["mode"]): Promise<Outcome> {
   return outcomes[Math.floor(outcomes.length / 2)];
 }
 
-const jsonIndex = process.argv.indexOf("--json");
-const jsonFile = jsonIndex >= 0 ? process.argv[jsonIndex + 1] : undefined;
-if (jsonIndex >= 0 && !jsonFile) {
-  console.error("usage: bun bench/ring.bench.ts [--json FILE]");
-  process.exit(2);
-}
+benchJsonFile(); // a missing file name fails now, not after minutes of measuring
 
 const crossWorker: Record<string, Outcome> = {};
 for (const mode of ["post8", "ring8", "post1232", "pool1232"] as const)
@@ -170,24 +166,14 @@ console.log(
   `  ratio array / ring: ${(singleThread[1].nsPerBatchAvg / singleThread[0].nsPerBatchAvg).toFixed(2)}× (sink ${sink & 1})`,
 );
 
-if (jsonFile) {
-  await Bun.write(
-    jsonFile,
-    `${JSON.stringify(
-      {
-        bench: "ring",
-        ringCapacity: RING_CAPACITY,
-        crossWorker: {
-          method: "own timed loop, median of 3, producer first message to consumer last",
-          baseline: "postMessage",
-          ...crossWorker,
-        },
-        ratios,
-        singleThread: { baseline: "JS array push/shift", results: singleThread },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`wrote ${jsonFile}`);
-}
+writeBenchJson({
+  bench: "ring",
+  ringCapacity: RING_CAPACITY,
+  crossWorker: {
+    method: "own timed loop, median of 3, producer first message to consumer last",
+    baseline: "postMessage",
+    ...crossWorker,
+  },
+  ratios,
+  singleThread: { baseline: "JS array push/shift", results: singleThread },
+});

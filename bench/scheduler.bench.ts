@@ -1,15 +1,9 @@
-// Benchmark: scheduling cost per transaction of the prio-graph planner versus the baseline FIFO batcher
-// (src/schedule/fifo-batcher.ts) in the same mitata run, over the seeded trading mix (2,000
-// transactions): enqueue with locks, cut batches, complete them (the planner with k = 4 workers, its
-// thread-aware locks and block accounting; the FIFO batcher's batches have no completion step). Also
-// the priority ingress buffer: push then pop per packet, with a bounded buffer that evicts. Prints a
-// table and the ratios; `--json FILE` also writes them as JSON.
-import { writeFileSync } from "node:fs";
 import { bench, do_not_optimize, run } from "mitata";
 import { PriorityBuffer } from "../src/ingress/priority-buffer.ts";
 import { FifoBatcher } from "../src/schedule/fifo-batcher.ts";
 import { PrioGraphPlanner } from "../src/schedule/prio-graph-planner.ts";
 import { generateWorkload } from "../src/schedule/workload-model.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const TRANSACTIONS = 2_000;
 const workload = generateWorkload({ transactions: TRANSACTIONS, seed: 7 });
@@ -107,6 +101,4 @@ console.log(`| ${NAMES.prio} | ${prioNsPerTx.toFixed(0)} |`);
 console.log(`| ${NAMES.fifo} | ${fifoNsPerTx.toFixed(0)} |`);
 console.log(`| ${NAMES.buffer} | ${bufferNsPerPacket.toFixed(0)} |`);
 console.log(`prio-graph ÷ FIFO batcher cost per transaction: ${summary.prioGraphCostVsFifo.toFixed(2)}×`);
-const jsonAt = process.argv.indexOf("--json");
-if (jsonAt >= 0 && process.argv[jsonAt + 1])
-  writeFileSync(process.argv[jsonAt + 1], `${JSON.stringify(summary, null, 2)}\n`);
+writeBenchJson(summary);

@@ -17,6 +17,7 @@ import { CachedBatchVerifier } from "../src/verify/sig-cache-verifier.ts";
 import { TemplateCache } from "../src/verify/template-cache.ts";
 import { tradingMix } from "../src/verify/template-trading-mix.ts";
 import { buildWeb3Legacy, type TxSpec } from "../tests/helpers/tx-build.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const TRANSACTIONS = 64;
 const SIG_BASELINE = "strict verify (no cache)";
@@ -173,12 +174,13 @@ console.log(
 console.log(`sig cache counters (all-hit case): ${JSON.stringify(warm.counters)}`);
 console.log(`memory at defaults: ${JSON.stringify(memory)}`);
 
-const jsonIndex = process.argv.indexOf("--json");
-if (jsonIndex >= 0) {
-  const file = process.argv[jsonIndex + 1];
-  if (!file) throw new Error("--json needs a file name");
-  await Bun.write(
-    file,
-    `${JSON.stringify({ bench: "sig-cache", verifier: kind, itemsPerIteration: TRANSACTIONS, messageBytesMean, results: table, templateHitRate, templateCount: rateCache.entries, memory }, null, 2)}\n`,
-  );
-}
+writeBenchJson({
+  bench: "sig-cache",
+  verifier: kind,
+  itemsPerIteration: TRANSACTIONS,
+  messageBytesMean,
+  results: table,
+  templateHitRate,
+  templateCount: rateCache.entries,
+  memory,
+});

@@ -1,14 +1,10 @@
-// Benchmark: parse + sanitize + compute budget (parseTransaction) per transaction versus web3.js
-// VersionedTransaction.deserialize on the same bytes (a mix of legacy and v0, 1–4 signers, lookups),
-// plus base58 of 32/64-byte values versus @solana/kit's codec. Prints a table and the ratios;
-// `--json FILE` also writes them as JSON.
-import { writeFileSync } from "node:fs";
 import { getBase58Decoder } from "@solana/kit";
 import { VersionedTransaction } from "@solana/web3.js";
 import fc from "fast-check";
 import { bench, do_not_optimize, run } from "mitata";
 import { base58Encode, ParsedTransaction, parseTransaction } from "../src/tx/index.ts";
 import { buildWeb3Legacy, buildWeb3V0, txSpecArbitrary } from "../tests/helpers/tx-build.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const TX_COUNT_PER_KIND = 32;
 const transactions: Uint8Array[] = [
@@ -98,9 +94,4 @@ console.log(
   `base58 vs @solana/kit: ${summary.base58SpeedupVsKit32.toFixed(1)}× (32 B), ${summary.base58SpeedupVsKit64.toFixed(1)}× (64 B)`,
 );
 
-const jsonFlag = process.argv.indexOf("--json");
-if (jsonFlag !== -1) {
-  const file = process.argv[jsonFlag + 1];
-  if (!file) throw new Error("--json needs a file name");
-  writeFileSync(file, `${JSON.stringify({ bench: "tx-parse", ...summary }, null, 2)}\n`);
-}
+writeBenchJson({ bench: "tx-parse", ...summary });

@@ -15,6 +15,7 @@ import { bench, do_not_optimize, run } from "mitata";
 import nacl from "tweetnacl";
 import { defaultNativeLibrary } from "../src/native/library.ts";
 import { FallbackEd25519Verifier, NativeEd25519Verifier } from "../src/verify/ed25519.ts";
+import { writeBenchJson } from "./json-output.ts";
 
 const BATCH_SIGNATURES = 64;
 /** A typical transfer's message is 150-250 bytes; 1232 is the packet ceiling. */
@@ -150,12 +151,10 @@ for (const row of table) {
   );
 }
 
-const jsonIndex = process.argv.indexOf("--json");
-if (jsonIndex >= 0) {
-  const file = process.argv[jsonIndex + 1];
-  if (!file) throw new Error("--json needs a file name");
-  await Bun.write(
-    file,
-    `${JSON.stringify({ bench: "verify", baseline: BASELINE, messageBytes: MESSAGE_BYTES, batchSignatures: BATCH_SIGNATURES, results: table }, null, 2)}\n`,
-  );
-}
+writeBenchJson({
+  bench: "verify",
+  baseline: BASELINE,
+  messageBytes: MESSAGE_BYTES,
+  batchSignatures: BATCH_SIGNATURES,
+  results: table,
+});
