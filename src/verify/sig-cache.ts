@@ -5,6 +5,7 @@
 // Invalid verdicts are never entered. Storage is set-associative (8 ways per set) over preallocated
 // typed arrays with CLOCK (second-chance) eviction inside each set; lookups and inserts allocate nothing.
 import { ERROR_DOMAINS, OutriderError } from "../errors.ts";
+import { SetClock } from "./set-clock.ts";
 
 /** entriesMax (or another constructor option) out of range. */
 export const SIG_CACHE_CONFIG_INVALID = ERROR_DOMAINS.verify + 420;
@@ -61,8 +62,7 @@ export class SignatureCache {
   private readonly keys: Uint8Array;
   /** Per entry: 0 when empty, else a word of the signature's S half with the low bit set. */
   private readonly tags: Int32Array;
-  private readonly referenced: Uint8Array;
-  private readonly hands: Uint8Array;
+  private readonly clock: SetClock;
   private readonly seed: number;
   hits = 0;
   misses = 0;
@@ -88,14 +88,13 @@ export class SignatureCache {
     this.entriesMax = this.setCount * SIG_CACHE_WAYS;
     this.keys = new Uint8Array(this.entriesMax * KEY_BYTES);
     this.tags = new Int32Array(this.entriesMax);
-    this.referenced = new Uint8Array(this.entriesMax);
-    this.hands = new Uint8Array(this.setCount);
+    this.clock = new SetClock(this.setCount, SIG_CACHE_WAYS);
     this.seed = options.seed ?? randomSeed();
   }
 
   /** Bytes held by the cache's arrays (all preallocated at construction). */
   get bytesHeld(): number {
-    return this.keys.byteLength + this.tags.byteLength + this.referenced.byteLength + this.hands.byteLength;
+    return this.keys.byteLength + this.tags.byteLength + this.clock.bytes;
   }
 
   /**
@@ -201,7 +200,7 @@ export class SignatureCache {
       this.misses++;
       return false;
     }
-    this.referenced[entry] = 1;
+    this.clock.touch(entry);
     this.hits++;
     return true;
   }
@@ -229,7 +228,7 @@ export class SignatureCache {
       }
     }
     if (entry < 0) {
-      entry = this.clockVictim(base);
+      entry = this.clock.victim(base);
       this.evictions++;
     } else {
       this.entries++;
@@ -245,33 +244,14 @@ export class SignatureCache {
     for (let index = 0; index < SIG_CACHE_HASH_BYTES; index++)
       keys[hashAt + index] = hash[hashOffset + index];
     this.tags[entry] = this.tagOf(bytes, signatureOffset);
-    this.referenced[entry] = 0;
+    this.clock.reset(entry);
     this.inserts++;
-  }
-
-  /** Second chance within a full set: clears reference bits from the hand until an unreferenced entry. */
-  private clockVictim(base: number): number {
-    const set = base / SIG_CACHE_WAYS;
-    let hand = this.hands[set];
-    // At most one full turn clears every bit, so the second turn always finds a victim.
-    for (let step = 0; step < 2 * SIG_CACHE_WAYS; step++) {
-      const entry = base + hand;
-      hand = (hand + 1) % SIG_CACHE_WAYS;
-      if (this.referenced[entry] === 0) {
-        this.hands[set] = hand;
-        return entry;
-      }
-      this.referenced[entry] = 0;
-    }
-    this.hands[set] = hand;
-    return base + hand;
   }
 
   /** Forgets every entry (counters stay). */
   clear(): void {
     this.tags.fill(0);
-    this.referenced.fill(0);
-    this.hands.fill(0);
+    this.clock.clear();
     this.entries = 0;
   }
 

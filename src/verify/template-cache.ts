@@ -53,6 +53,7 @@ import {
   SECP256R1_PROGRAM_ID,
 } from "../tx/program-ids.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
+import { SetClock } from "./set-clock.ts";
 import {
   DESCRIPTOR_UNCACHEABLE,
   DescriptorId,
@@ -124,8 +125,7 @@ export class TemplateCache {
   private readonly fields: Int32Array;
   private readonly roles: Uint8Array;
   private readonly templateHits: Uint32Array;
-  private readonly referenced: Uint8Array;
-  private readonly hands: Uint8Array;
+  private readonly clock: SetClock;
   private readonly scratch = new Uint8Array(TEMPLATE_DESCRIPTOR_BYTES_MAX);
   private readonly scratchId = new DescriptorId();
   /** First 4 bytes of each static key of the transaction being checked (duplicate-key pre-filter). */
@@ -163,8 +163,7 @@ export class TemplateCache {
     this.fields = new Int32Array(this.entriesMax * FIELDS);
     this.roles = new Uint8Array(this.entriesMax * TEMPLATE_STATIC_KEYS_MAX);
     this.templateHits = new Uint32Array(this.entriesMax);
-    this.referenced = new Uint8Array(this.entriesMax);
-    this.hands = new Uint8Array(this.setCount);
+    this.clock = new SetClock(this.setCount, TEMPLATE_CACHE_WAYS);
   }
 
   get bytesHeld(): number {
@@ -173,8 +172,7 @@ export class TemplateCache {
       this.fields.byteLength +
       this.roles.byteLength +
       this.templateHits.byteLength +
-      this.referenced.byteLength +
-      this.hands.byteLength +
+      this.clock.bytes +
       this.scratch.byteLength +
       this.keyWords.byteLength
     );
@@ -207,7 +205,7 @@ export class TemplateCache {
     }
     this.hits++;
     this.templateHits[entry]++;
-    this.referenced[entry] = 1;
+    this.clock.touch(entry);
     const code = this.applyTemplate(entry, parsed);
     if (code !== TX_OK) return code;
     this.lastEntry = entry;
@@ -342,7 +340,7 @@ export class TemplateCache {
       }
     }
     if (entry < 0) {
-      entry = this.clockVictim(base);
+      entry = this.clock.victim(base);
       this.evictions++;
     } else {
       this.entries++;
@@ -421,24 +419,8 @@ export class TemplateCache {
     fields[at + FIELD_LOOKUP_READONLY] = parsed.lookupReadonlyTotal;
     fields[at + FIELD_DESCRIPTOR_BYTES] = length;
     this.templateHits[entry] = 0;
-    this.referenced[entry] = 0;
+    this.clock.reset(entry);
     return entry;
-  }
-
-  private clockVictim(base: number): number {
-    const set = base / TEMPLATE_CACHE_WAYS;
-    let hand = this.hands[set];
-    for (let step = 0; step < 2 * TEMPLATE_CACHE_WAYS; step++) {
-      const entry = base + hand;
-      hand = (hand + 1) % TEMPLATE_CACHE_WAYS;
-      if (this.referenced[entry] === 0) {
-        this.hands[set] = hand;
-        return entry;
-      }
-      this.referenced[entry] = 0;
-    }
-    this.hands[set] = hand;
-    return base + hand;
   }
 
   /**
@@ -478,8 +460,7 @@ export class TemplateCache {
 
   clear(): void {
     this.fields.fill(0);
-    this.referenced.fill(0);
-    this.hands.fill(0);
+    this.clock.clear();
     this.entries = 0;
     this.lastEntry = -1;
   }
