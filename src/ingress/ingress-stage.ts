@@ -15,14 +15,14 @@ export const INGRESS_DROP_EMPTY = 1;
 export const INGRESS_DROP_OVERSIZE = 2;
 export const INGRESS_DROP_POOL_EXHAUSTED = 3;
 export const INGRESS_DROP_QUEUE_FULL = 4;
-export const INGRESS_DROP_STOPPED = 5;
+export const INGRESS_DROP_SHUTDOWN = 5;
 export const INGRESS_DROP_NAMES = [
   "accepted",
   "empty",
   "oversize",
   "pool_exhausted",
   "queue_full",
-  "stopped",
+  "shutdown",
 ] as const;
 
 export interface IngressStageDeps {
@@ -111,7 +111,7 @@ export class IngressStage {
   ) {
     const length = packet.length;
     let code = INGRESS_ACCEPTED;
-    if (this.stopped) code = INGRESS_DROP_STOPPED;
+    if (this.stopped) code = INGRESS_DROP_SHUTDOWN;
     else if (length === 0) code = INGRESS_DROP_EMPTY;
     else if (length > PACKET_BYTES_MAX) code = INGRESS_DROP_OVERSIZE;
     let worker = 0;

@@ -69,10 +69,9 @@ runStage(async (context) => {
   const receivedRpc = metrics.counter("outrider_ingress_packets_received_total", { source: "rpc" });
   const bytesUdp = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "udp" });
   const bytesRpc = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "rpc" });
+  // Indexed by the ingress drop code; code 0 is "accepted", which is not a drop.
   const dropCounters = INGRESS_DROP_NAMES.map((name) =>
-    name === "accepted" || name === "stopped"
-      ? metrics.counter("outrider_ingress_packets_dropped_total", { reason: "shutdown" })
-      : metrics.counter("outrider_ingress_packets_dropped_total", { reason: name }),
+    name === "accepted" ? null : metrics.counter("outrider_ingress_packets_dropped_total", { reason: name }),
   );
   const poolInUse = metrics.gauge("outrider_pool_slots_in_use", {});
   metrics.gauge("outrider_pool_slots_capacity", {}).set(pool.slotCount);
@@ -82,13 +81,16 @@ runStage(async (context) => {
   const latencyDropped = metrics.histogram("outrider_pipeline_transaction_latency_seconds", {
     outcome: "dropped",
   });
+  // Every ring, attached once: for the depth gauges (one label per ring kind) and /status.
+  const attachedRings = Object.entries(init.rings).map(([name, descriptor]) => ({
+    name,
+    ring: attachRing(descriptor),
+  }));
   const ringsByLabel = new Map<string, SpscRing[]>();
-  for (const [name, descriptor] of Object.entries(init.rings)) {
+  for (const { name, ring } of attachedRings) {
     const label = name.split("#")[0];
     if (!(RING_NAMES as readonly string[]).includes(label)) continue;
-    const list = ringsByLabel.get(label) ?? [];
-    list.push(attachRing(descriptor));
-    ringsByLabel.set(label, list);
+    ringsByLabel.set(label, [...(ringsByLabel.get(label) ?? []), ring]);
   }
   const ringGauges = [...ringsByLabel].map(([label, rings]) => ({
     rings,
@@ -132,7 +134,7 @@ runStage(async (context) => {
     },
     (code) => {
       receivedRpc.inc();
-      dropCounters[code].inc();
+      dropCounters[code]?.inc();
     },
   );
 
@@ -142,10 +144,11 @@ runStage(async (context) => {
   });
   const status = () => {
     const snapshot = chain.snapshot();
-    const rings = Object.entries(init.rings).map(([name, descriptor]) => {
-      const ring = attachRing(descriptor);
-      return { name, depth: ring.depth(), capacity: ring.capacity };
-    });
+    const rings = attachedRings.map(({ name, ring }) => ({
+      name,
+      depth: ring.depth(),
+      capacity: ring.capacity,
+    }));
     return {
       status: init.config.bank.upstream_url === "" ? "embedded" : "upstream",
       slot: snapshot.slot,
@@ -210,7 +213,7 @@ runStage(async (context) => {
         receivedUdp.inc();
         bytesUdp.inc(data.length);
         const code = stage.accept(data, SOURCE_KIND_UDP, ipv4ToU32(address), 0);
-        if (code !== INGRESS_ACCEPTED) dropCounters[code].inc();
+        if (code !== INGRESS_ACCEPTED) dropCounters[code]?.inc();
         else flushSoon();
       },
     },

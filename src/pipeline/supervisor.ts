@@ -42,8 +42,8 @@ export interface RunningPipeline {
   pubsubUrl: string;
   tpuAddress: string;
   stages: StageRecord[];
-  /** Stops intake, drains (bounded), stops every stage. Resolves with the count left undrained. */
-  stop(reason: string): Promise<{ undrained: number }>;
+  /** Stops intake, drains (bounded by shutdown.drain_ms), stops every stage. `drained`: nothing was left in flight. */
+  stop(reason: string): Promise<{ drained: boolean }>;
   /** Resolves when a stage fails (with its message) — the caller should stop and exit 1. */
   failed: Promise<string>;
 }
@@ -225,7 +225,7 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
   };
   ingress.worker.postMessage(statusInfo);
 
-  let stopping: Promise<{ undrained: number }> | null = null;
+  let stopping: Promise<{ drained: boolean }> | null = null;
   const stop = (reason: string) => {
     stopping ??= (async () => {
       logger.info("stopping: intake closed, draining in-flight transactions", {
@@ -233,13 +233,11 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
         drainMs: config.shutdown.drain_ms,
       });
       Atomics.store(controlCells, CONTROL_STOP_INTAKE, 1);
-      let undrained = 0;
       const timedOut = await Promise.race([
         drained.then(() => false),
         Bun.sleep(config.shutdown.drain_ms).then(() => true),
       ]);
       if (timedOut) {
-        undrained = -1;
         logger.warn("drain time ran out; stopping with transactions still in flight", {
           drainMs: config.shutdown.drain_ms,
         });
@@ -248,7 +246,7 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
       const deadline = Date.now() + STAGE_STOP_TIMEOUT_MS;
       while (records.some((record) => !record.stopped) && Date.now() < deadline) await Bun.sleep(10);
       terminateAll();
-      return { undrained };
+      return { drained: !timedOut };
     })();
     return stopping;
   };

@@ -68,8 +68,8 @@ export async function run(argv: string[]): Promise<number> {
       pendingStop = reason;
       return;
     }
-    const { undrained } = await pipeline.stop(reason);
-    logger.info("stopped", { reason, drained: undrained === 0 });
+    const { drained } = await pipeline.stop(reason);
+    logger.info("stopped", { reason, drained });
     resolveExit(exitCode);
   };
   process.on("SIGINT", () => void shutdown("SIGINT", EXIT_OK));
