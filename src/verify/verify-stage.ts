@@ -17,6 +17,7 @@ import type { PacketPool } from "../ring/packet-pool.ts";
 import { waitForFreeSlots } from "../ring/poller.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
 import { TX_HEADER_ACCOUNTS_OUT_OF_RANGE } from "../tx/errors.ts";
+import { MAX_SIGNATURES_PER_PACKET } from "../tx/limits.ts";
 import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
@@ -25,9 +26,7 @@ import type { Ed25519Verifier } from "./ed25519-verifier.ts";
 
 /** Packets taken from the input ring per step. */
 export const VERIFY_BATCH_PACKETS_MAX = 64;
-/** A 1232-byte packet holds at most 19 signatures (1 + 19 × 64 + message ≥ 1232 otherwise). */
-const SIGNATURES_PER_PACKET_MAX = 19;
-const SIGNATURES_PER_BATCH_MAX = VERIFY_BATCH_PACKETS_MAX * SIGNATURES_PER_PACKET_MAX;
+const SIGNATURES_PER_BATCH_MAX = VERIFY_BATCH_PACKETS_MAX * MAX_SIGNATURES_PER_PACKET;
 
 /** The verifier the stage needs: Ed25519Verifier's batch entry point (strict, native or fallback, cached or not). */
 export type BatchSignatureVerifier = Pick<Ed25519Verifier, "verifyBatch">;
@@ -136,7 +135,7 @@ export class VerifyStage {
         continue;
       }
       const count = parsed.signatureCount;
-      if (count > SIGNATURES_PER_PACKET_MAX || parsed.numRequiredSignatures !== count) {
+      if (count > MAX_SIGNATURES_PER_PACKET || parsed.numRequiredSignatures !== count) {
         this.reject(packet, OUTCOME_DROP_SANITIZE, TX_HEADER_ACCOUNTS_OUT_OF_RANGE);
         continue;
       }
