@@ -82,3 +82,37 @@ export function roundForReport(value: number): number {
   if (magnitude >= 10) return Math.round(value * 10) / 10;
   return Math.round(value * 1000) / 1000;
 }
+
+/** Latency buckets 5% wide from 0.05 ms: bucket i holds values in (0.05·1.05^(i−1), 0.05·1.05^i] ms. */
+export const LOG_HISTOGRAM_BASE_MS = 0.05;
+export const LOG_HISTOGRAM_GROWTH = 1.05;
+export const LOG_HISTOGRAM_BUCKETS = 340;
+
+/** Bucket counts of latencies (ms) on the fixed 5% log scale, so runs can be pooled. */
+export function logHistogram(values: ArrayLike<number>, count = values.length): number[] {
+  const counts = new Array(LOG_HISTOGRAM_BUCKETS).fill(0);
+  const logGrowth = Math.log(LOG_HISTOGRAM_GROWTH);
+  for (let index = 0; index < count; index++) {
+    const value = values[index];
+    const bucket =
+      value <= LOG_HISTOGRAM_BASE_MS
+        ? 0
+        : Math.ceil(Math.log(value / LOG_HISTOGRAM_BASE_MS) / logGrowth - 1e-9);
+    counts[Math.min(LOG_HISTOGRAM_BUCKETS - 1, Math.max(0, bucket))]++;
+  }
+  return counts;
+}
+
+/** Quantile of pooled histograms: the upper bound of the bucket holding it (at most 5% above the truth). */
+export function logHistogramQuantile(counts: ArrayLike<number>, q: number): number {
+  let totalCount = 0;
+  for (let index = 0; index < counts.length; index++) totalCount += counts[index];
+  if (totalCount === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil(q * totalCount));
+  let seen = 0;
+  for (let index = 0; index < counts.length; index++) {
+    seen += counts[index];
+    if (seen >= rank) return LOG_HISTOGRAM_BASE_MS * LOG_HISTOGRAM_GROWTH ** index;
+  }
+  return Number.NaN;
+}

@@ -19,6 +19,8 @@ import {
 /** Lamports that make a 0-byte system account rent-exempt (a transfer creating one must send at least this). */
 export const RENT_EXEMPT_SYSTEM_ACCOUNT_LAMPORTS = 890_880n;
 export const TOKEN_DECIMALS = 6;
+/** Base fee per signature (every run transaction has one signature). */
+export const LAMPORTS_PER_SIGNATURE = 5000n;
 
 export type PlannedInstruction =
   | { op: "transfer"; from: number; to: number; lamports: bigint }
