@@ -39,8 +39,11 @@ export interface RingPlan {
 
 /** ingress → verify: a received packet. */
 export const INGRESS_VERIFY_ENTRY = ["slot", "length", "sourceKind", "reserved"] as const;
-/** verify → schedule: a verified transaction. */
-export const VERIFY_SCHEDULE_ENTRY = ["slot", "length", "reserved", "reserved"] as const;
+/**
+ * verify → schedule: a verified transaction, with its template's cost estimate (compute units) and the
+ * low word of its template id — both 0 when the template cache is off or the shape is not cacheable.
+ */
+export const VERIFY_SCHEDULE_ENTRY = ["slot", "length", "costUnits", "templateId"] as const;
 /** schedule → bank: one transaction of a PackToWorkerMessage batch; the last carries the end flag. */
 export const SCHEDULE_BANK_ENTRY = ["slot", "batchId", "flags", "batchSize"] as const;
 /** bank → schedule: an ExecutionResponse (Agave scheduler bindings). */

@@ -128,6 +128,15 @@ export const ConfigSchema = z
           .max(67_108_864)
           .default(1_048_576)
           .describe("Signatures remembered for duplicate detection while their blockhash is valid."),
+        cache_bytes_max: z
+          .number()
+          .int()
+          .min(65_536)
+          .max(4_294_967_296)
+          .default(8_388_608)
+          .describe(
+            "Bytes the verify caches (signature verdicts and transaction templates, --enable-trading-cache) may hold, all verify workers together; allocated at start.",
+          ),
       })
       .strict()
       .prefault({}),

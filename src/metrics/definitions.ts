@@ -15,6 +15,7 @@ import {
   SOURCE_LABELS,
   STAGE_LABELS,
   TRANSACTION_OUTCOMES,
+  VERIFY_CACHE_NAMES,
   VERIFY_DROP_REASONS,
 } from "./labels.ts";
 
@@ -130,8 +131,64 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     name: "outrider_verify_signature_cache_lookups_total",
     type: "counter",
     unit: "",
-    help: "Signature-verification cache lookups, by result.",
+    help: "Signature-verification cache lookups, by result (--enable-trading-cache).",
     labels: { result: CACHE_RESULTS },
+  },
+  {
+    name: "outrider_verify_signature_cache_inserts_total",
+    type: "counter",
+    unit: "",
+    help: "Valid verdicts entered into the signature-verification cache.",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_signature_cache_evictions_total",
+    type: "counter",
+    unit: "",
+    help: "Signature-verification cache entries evicted (CLOCK within a set).",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_signature_cache_entries",
+    type: "gauge",
+    unit: "",
+    help: "Signature verdicts held by the signature-verification caches.",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_template_cache_lookups_total",
+    type: "counter",
+    unit: "",
+    help: "Transaction template cache lookups, by result (--enable-trading-cache).",
+    labels: { result: CACHE_RESULTS },
+  },
+  {
+    name: "outrider_verify_template_cache_uncached_total",
+    type: "counter",
+    unit: "",
+    help: "Template misses not entered: the shape failed a rule or exceeds the descriptor bounds.",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_template_cache_evictions_total",
+    type: "counter",
+    unit: "",
+    help: "Transaction templates evicted (CLOCK within a set).",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_template_cache_entries",
+    type: "gauge",
+    unit: "",
+    help: "Transaction templates held by the template caches.",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_cache_memory_bytes",
+    type: "gauge",
+    unit: "bytes",
+    help: "Memory the verify caches hold, by cache (preallocated at start; bounded by verify.cache_bytes_max).",
+    labels: { cache: VERIFY_CACHE_NAMES },
   },
   // ---- schedule ----
   {

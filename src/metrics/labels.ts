@@ -29,6 +29,8 @@ export const SCHEDULE_DROP_REASONS = [
 export const TRANSACTION_OUTCOMES = ["executed", "forwarded", "dropped"] as const;
 export const CHECK_RESULTS = ["valid", "invalid"] as const;
 export const CACHE_RESULTS = ["hit", "miss"] as const;
+/** The verify stage's caches (--enable-trading-cache). */
+export const VERIFY_CACHE_NAMES = ["signature", "template"] as const;
 
 /** Rings are named `<producer>_<consumer>` (src/topology.ts); per-verify-worker rings share one label. */
 export const RING_NAMES = [

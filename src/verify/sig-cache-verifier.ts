@@ -7,12 +7,13 @@
 // verified valid. All batch state is preallocated; verifyBatch allocates nothing.
 
 import { OutriderError } from "../errors.ts";
+import { MAX_SIGNATURES_PER_PACKET } from "../tx/limits.ts";
 import { messageHashInto } from "../tx/message-hash.ts";
 import { assertBatchInBounds } from "./ed25519-verifier.ts";
 import { SIG_CACHE_CONFIG_INVALID, SIG_CACHE_HASH_BYTES, type SignatureCache } from "./sig-cache.ts";
 
-/** The verify stage's batch limit: 64 packets × 19 signatures. */
-export const CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES = 64 * 19;
+/** The verify stage's batch limit: 64 packets × the most signatures a packet can carry. */
+export const CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES = 64 * MAX_SIGNATURES_PER_PACKET;
 
 /** Anything with the verify stage's verifyBatch shape (Ed25519Verifier returns a count; the stage ignores it). */
 export interface InnerBatchVerifier {
@@ -36,6 +37,11 @@ export interface CachedVerifierCounters {
   messagesHashed: number;
   /** Calls made to the inner verifier (at most one per verifyBatch). */
   innerCalls: number;
+}
+
+/** Bytes of batch scratch a CachedBatchVerifier of this batch size preallocates. */
+export function cachedVerifierScratchBytes(batchSignaturesMax: number): number {
+  return batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1);
 }
 
 const HASH_NOT_READY = 0;
@@ -91,7 +97,7 @@ export class CachedBatchVerifier {
 
   /** Bytes of the preallocated batch scratch (the cache reports its own). */
   get bytesHeld(): number {
-    return this.batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1);
+    return cachedVerifierScratchBytes(this.batchSignaturesMax);
   }
 
   private ensureHash(

@@ -3,6 +3,11 @@
 // verify every signature under Solana's strict rules — all signatures of a batch of
 // packets in one verifier call. Passing transactions go on to schedule; every
 // rejection goes back to ingress with its outcome code. No allocation per packet.
+//
+// Under --enable-trading-cache the stage is given a template cache (sanitize + compute budget answered
+// per transaction shape; each passing transaction's template id and cost estimate travel on to schedule
+// in its ring entry as the lock-prediction hint) and a cached verifier (signature verdicts already
+// proven valid are not verified again). Neither changes a verdict.
 import type { ChainState } from "../pipeline/chain-state.ts";
 import {
   OUTCOME_DROP_BAD_SIGNATURE,
@@ -23,6 +28,8 @@ import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
 import type { SignatureDedup } from "./dedup.ts";
 import type { Ed25519Verifier } from "./ed25519-verifier.ts";
+import type { TemplateCache } from "./template-cache.ts";
+import { LockHint } from "./template-lock-hint.ts";
 
 /** Packets taken from the input ring per step. */
 export const VERIFY_BATCH_PACKETS_MAX = 64;
@@ -53,6 +60,8 @@ export interface VerifyStageDeps {
   chain: ChainState;
   verifier: BatchSignatureVerifier;
   dedup: SignatureDedup;
+  /** Under --enable-trading-cache: replaces sanitize + compute budget and yields the template hint. */
+  templates?: TemplateCache;
   /** Rung after publishing to `output` / `outcomes`. */
   scheduleDoorbell: Doorbell;
   ingressDoorbell: Doorbell;
@@ -84,6 +93,10 @@ export class VerifyStage {
   private readonly firstSignature = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
   private readonly signatureCount = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
   private readonly lastValidBlockHeight = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  /** Per packet: the template's cost estimate and low id word (0 without a template), for schedule. */
+  private readonly costUnits = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly templateId = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly lockHint = new LockHint();
   private readonly signatureOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
   private readonly publicKeyOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
   private readonly messageOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
@@ -118,7 +131,10 @@ export class VerifyStage {
         this.reject(packet, OUTCOME_DROP_PARSE, code);
         continue;
       }
-      code = sanitizeTransaction(parsed);
+      this.costUnits[packet] = 0;
+      this.templateId[packet] = 0;
+      const templates = this.deps.templates;
+      code = templates === undefined ? sanitizeTransaction(parsed) : templates.check(parsed);
       if (code !== 0) {
         this.reject(packet, OUTCOME_DROP_SANITIZE, code);
         continue;
@@ -129,6 +145,10 @@ export class VerifyStage {
         continue;
       }
       this.lastValidBlockHeight[packet] = lastValid;
+      if (templates?.fillLockHint(parsed, this.lockHint)) {
+        this.costUnits[packet] = this.lockHint.costUnits;
+        this.templateId[packet] = this.lockHint.templateIdLo;
+      }
       // Only signatures that verified are ever entered, so a hit here is a transaction that ran or will run.
       if (dedup.has(bytes, parsed.signatureOffset(0), blockHeight)) {
         this.reject(packet, OUTCOME_DROP_DUPLICATE, 0);
@@ -215,7 +235,7 @@ export class VerifyStage {
             // Back-pressure: schedule is behind; keep waiting (bounded parks re-check).
           }
         }
-        output.tryPush(slot, this.lengths[packet], 0, 0);
+        output.tryPush(slot, this.lengths[packet], this.costUnits[packet], this.templateId[packet]);
         passed++;
         this.counters.passed++;
       } else {
