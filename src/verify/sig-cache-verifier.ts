@@ -41,7 +41,7 @@ export interface CachedVerifierCounters {
 
 /** Bytes of batch scratch a CachedBatchVerifier of this batch size preallocates. */
 export function cachedVerifierScratchBytes(batchSignaturesMax: number): number {
-  return batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1);
+  return batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1) + SIG_CACHE_HASH_BYTES;
 }
 
 const HASH_NOT_READY = 0;
@@ -68,11 +68,22 @@ export class CachedBatchVerifier {
   private readonly missMessageLengths: Uint32Array;
   private readonly missResults: Uint8Array;
 
+  /**
+   * "every-valid": each signature that verifies valid is entered (hashing its message).
+   * "on-request": nothing is entered by verifyBatch; the caller enters verdicts with remember() for
+   * the transactions likely to come again — the verify stage does so for transactions the bank did
+   * not include, the ones a bot retries — so the common path pays no hash and no insert.
+   */
+  readonly admission: "every-valid" | "on-request";
+  private readonly rememberHash = new Uint8Array(SIG_CACHE_HASH_BYTES);
+
   constructor(
     inner: InnerBatchVerifier,
     cache: SignatureCache,
     batchSignaturesMax = CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES,
+    admission: "every-valid" | "on-request" = "every-valid",
   ) {
+    this.admission = admission;
     if (!Number.isInteger(batchSignaturesMax) || batchSignaturesMax < 1 || batchSignaturesMax > 1 << 16) {
       throw new OutriderError(
         SIG_CACHE_CONFIG_INVALID,
@@ -218,6 +229,7 @@ export class CachedBatchVerifier {
       results[entry] = valid ? 1 : 0;
       if (!valid) continue;
       validCount++;
+      if (this.admission === "on-request") continue;
       const slot = this.ensureHash(bytes, messageOffsets, messageLengths, entry);
       cache.insert(
         bytes,
@@ -228,5 +240,24 @@ export class CachedBatchVerifier {
       );
     }
     return validCount;
+  }
+
+  /**
+   * Enters verdicts the strict verifier already gave: `count` signatures (with their public keys) over
+   * ONE message, all of which verified valid over exactly these bytes. Hashes the message once.
+   */
+  remember(
+    bytes: Uint8Array,
+    signatureOffsets: Uint32Array,
+    publicKeyOffsets: Uint32Array,
+    messageOffset: number,
+    messageLength: number,
+    count: number,
+  ): void {
+    messageHashInto(bytes, messageOffset, messageLength, this.rememberHash, 0);
+    this.counters.messagesHashed++;
+    for (let index = 0; index < count; index++) {
+      this.cache.insert(bytes, signatureOffsets[index], publicKeyOffsets[index], this.rememberHash, 0);
+    }
   }
 }

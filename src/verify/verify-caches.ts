@@ -76,7 +76,13 @@ export function createVerifyCaches(
 ): VerifyCaches {
   const sizes = verifyCacheSizes(bytesMax, batchPacketsMax);
   const signatures = new SignatureCache({ entriesMax: sizes.signatureEntries });
-  const verifier = new CachedBatchVerifier(inner, signatures, batchPacketsMax * MAX_SIGNATURES_PER_PACKET);
+  // Verdicts are entered on request: for transactions that come back not included (see VerifyStage).
+  const verifier = new CachedBatchVerifier(
+    inner,
+    signatures,
+    batchPacketsMax * MAX_SIGNATURES_PER_PACKET,
+    "on-request",
+  );
   const templates = new TemplateCache({ entriesMax: sizes.templateEntries });
   const bytesHeld = signatures.bytesHeld + verifier.bytesHeld + templates.bytesHeld;
   if (bytesHeld > bytesMax) {

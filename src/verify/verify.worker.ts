@@ -63,6 +63,7 @@ runStage(async (context) => {
     verifier: caches?.verifier ?? choice.verifier,
     dedup,
     templates: caches?.templates,
+    verdicts: caches?.verifier,
     scheduleDoorbell: attachDoorbell(init.doorbells["work:schedule"]),
     ingressDoorbell: attachDoorbell(init.doorbells["work:ingress"]),
     outputSpaceDoorbell: attachDoorbell(init.doorbells[`space:${init.instance}`]),

@@ -8,7 +8,7 @@ import { ChainState, createChainState } from "../../src/pipeline/chain-state.ts"
 import { attachDoorbell, createDoorbell } from "../../src/ring/doorbell.ts";
 import { attachPacketPool, createPacketPool, SOURCE_KIND_UDP } from "../../src/ring/packet-pool.ts";
 import { attachRing, createRing } from "../../src/ring/spsc-ring.ts";
-import { VERIFY_SCHEDULE_ENTRY } from "../../src/topology.ts";
+import { INGRESS_ENTRY_RETURNED, VERIFY_SCHEDULE_ENTRY } from "../../src/topology.ts";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { SignatureDedup } from "../../src/verify/dedup.ts";
 import { createVerifier } from "../../src/verify/ed25519.ts";
@@ -30,13 +30,21 @@ export interface VerifyHarnessOptions {
 }
 
 export interface VerifyHarness {
-  stage: VerifyStage;
+  readonly stage: VerifyStage;
   caches: VerifyCaches | undefined;
   /**
    * Runs the wires through the stage (in batches of up to 64, as the ring delivers them) and writes
    * each one's outcome code into `outcomes` (0 = passed). Returns how many passed.
    */
   run(wires: readonly Uint8Array[], outcomes?: Int32Array): number;
+  /**
+   * Hands a transaction back as ingress does after the bank did not include it (it must have passed
+   * verify): dedup forgets it and, with the caches, its verdicts are remembered. Returns the outcome
+   * verify answered (OUTCOME_SLOT_RETURNED).
+   */
+  giveBack(wire: Uint8Array): number;
+  /** Forgets everything seen: a fresh dedup table, empty caches (for repeated bench iterations). */
+  reset(): void;
 }
 
 export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyHarness {
@@ -59,20 +67,23 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
       ? undefined
       : createVerifyCaches(strict, options.cacheBytesMax, VERIFY_BATCH_PACKETS_MAX);
   const doorbell = () => attachDoorbell(createDoorbell());
-  const stage = new VerifyStage({
-    pool,
-    input,
-    output,
-    outcomes,
-    chain,
-    verifier: caches?.verifier ?? strict,
-    dedup: new SignatureDedup(options.dedupSignaturesMax ?? 1 << 16),
-    templates: caches?.templates,
-    scheduleDoorbell: doorbell(),
-    ingressDoorbell: doorbell(),
-    outputSpaceDoorbell: doorbell(),
-    inputSpaceDoorbell: doorbell(),
-  });
+  const newStage = () =>
+    new VerifyStage({
+      pool,
+      input,
+      output,
+      outcomes,
+      chain,
+      verifier: caches?.verifier ?? strict,
+      dedup: new SignatureDedup(options.dedupSignaturesMax ?? 1 << 16),
+      templates: caches?.templates,
+      verdicts: caches?.verifier,
+      scheduleDoorbell: doorbell(),
+      ingressDoorbell: doorbell(),
+      outputSpaceDoorbell: doorbell(),
+      inputSpaceDoorbell: doorbell(),
+    });
+  let stage = newStage();
   const outcomeOfSlot = new Int32Array(poolPackets);
   const wireOfSlot = new Int32Array(poolPackets);
 
@@ -96,8 +107,27 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
   };
 
   return {
-    stage,
+    get stage() {
+      return stage;
+    },
     caches,
+    giveBack(wire) {
+      const slot = poolPackets - 1;
+      pool.writePacket(slot, wire, SOURCE_KIND_UDP, 0, 0, pool.clock.nowNs());
+      if (!input.tryPush(slot, wire.length, SOURCE_KIND_UDP, INGRESS_ENTRY_RETURNED)) {
+        throw new Error("harness input full");
+      }
+      while (input.available() > 0) stage.step();
+      if (output.available() !== 0 || outcomes.available() !== 1) throw new Error("harness: no answer");
+      const answer = outcomes.readWord(0, 1);
+      outcomes.release(1);
+      return answer;
+    },
+    reset() {
+      stage = newStage();
+      caches?.signatures.clear();
+      caches?.templates.clear();
+    },
     run(wires, outcomesOut) {
       let passed = 0;
       let next = 0;

@@ -4,6 +4,7 @@
 // bound that they never exceed.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { OUTCOME_SLOT_RETURNED } from "../../src/pipeline/outcomes.ts";
 import { SIG_CACHE_CONFIG_INVALID } from "../../src/verify/sig-cache.ts";
 import { createVerifyCaches, verifyCacheSizes } from "../../src/verify/verify-caches.ts";
 import { VERIFY_BATCH_PACKETS_MAX } from "../../src/verify/verify-stage.ts";
@@ -87,21 +88,67 @@ describe("verify stage with the trading caches", () => {
     );
   });
 
-  test("a resubmission after a drop is answered from the signature cache; mutations never are", () => {
+  test("with transactions handed back at random (not included), still the baseline's verdicts; a signature passes again only after it was handed back", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof({ weight: 3, arbitrary: operation }, { weight: 1, arbitrary: fc.nat(POOL.length - 1) }),
+          {
+            minLength: 1,
+            maxLength: 120,
+          },
+        ),
+        (steps) => {
+          const baseline = createVerifyHarness({ poolPackets: 256 });
+          const cached = createVerifyHarness({ poolPackets: 256, cacheBytesMax: 1 << 20 });
+          const baselineOutcome = new Int32Array(1);
+          const cachedOutcome = new Int32Array(1);
+          /** Pool indices whose transaction passed and was not handed back since. */
+          const mayRun = new Set<number>();
+          for (const step of steps) {
+            if (typeof step === "number") {
+              if (!mayRun.has(step)) continue; // only what passed can come back from the bank
+              expect(baseline.giveBack(POOL[step])).toBe(OUTCOME_SLOT_RETURNED);
+              expect(cached.giveBack(POOL[step])).toBe(OUTCOME_SLOT_RETURNED);
+              mayRun.delete(step);
+              continue;
+            }
+            const wire = wireOf(step);
+            baseline.run([wire], baselineOutcome);
+            cached.run([wire], cachedOutcome);
+            expect(cachedOutcome[0]).toBe(baselineOutcome[0]);
+            const unmodified = Buffer.from(wire).equals(Buffer.from(POOL[step.index]));
+            if (unmodified) expect(cachedOutcome[0] === 0).toBe(!mayRun.has(step.index));
+            else expect(cachedOutcome[0]).not.toBe(0);
+            if (cachedOutcome[0] === 0) mayRun.add(step.index);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  test("a transaction handed back (not included) is forgotten by dedup and its retry answered from the cache; nothing else ever is", () => {
     const harness = createVerifyHarness({ cacheBytesMax: 1 << 20 });
     const [original] = signedTransfers(1, 1, 7);
     const counters = harness.caches!.verifier.counters;
     const mutated = Uint8Array.from(original);
     mutated[mutated.length - 1] ^= 1;
-    // The mutated copy fails and leaves the signature out of dedup; the original then verifies.
-    expect(harness.run([mutated])).toBe(0);
-    expect(counters.signaturesHit).toBe(0);
     expect(harness.run([original])).toBe(1);
-    expect(counters.signaturesHit).toBe(0);
-    // Mutated again after the original's verdict is cached: still verified, still rejected.
-    expect(harness.run([mutated])).toBe(0);
-    expect(counters.signaturesHit).toBe(0);
+    expect(harness.caches!.signatures.entries).toBe(0); // verdicts are entered on request only
+    expect(harness.run([original])).toBe(0); // a duplicate while it may still run
+    expect(harness.giveBack(original)).toBe(OUTCOME_SLOT_RETURNED);
     expect(harness.caches!.signatures.entries).toBe(1);
+    const verifiedBefore = counters.signaturesVerified;
+    expect(harness.run([original])).toBe(1); // the retry runs, without verifying again
+    expect(counters.signaturesHit).toBe(1);
+    expect(counters.signaturesVerified).toBe(verifiedBefore);
+    expect(harness.run([original])).toBe(0); // and once it ran, it is a duplicate again
+    expect(harness.run([mutated])).toBe(0); // dedup stops other bytes under a signature that may run
+    expect(harness.giveBack(original)).toBe(OUTCOME_SLOT_RETURNED);
+    expect(harness.run([mutated])).toBe(0); // out of dedup: verified afresh (no hit) and rejected
+    expect(counters.signaturesHit).toBe(1);
+    expect(counters.signaturesVerified).toBe(verifiedBefore + 1);
   });
 
   test("templates: one shape of transfer is one template; hits after the first", () => {
