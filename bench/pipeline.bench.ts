@@ -1,7 +1,7 @@
-// End-to-end baseline pipeline: transfers/s through a real `outrider run` (all flags off)
+// End-to-end pipeline: transfers/s through a real `outrider run` (profile baseline by default)
 // over UDP and over JSON-RPC sendTransaction, and the latency from intake to executed
 // (p50/p99, from the pipeline's own latency histogram). Clients run in this process; the
-// companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--json FILE]
+// companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--rate-tps N] [--profile NAME] [--json FILE]
 import { createPrivateKey, sign } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
@@ -13,6 +13,7 @@ const { values } = parseArgs({
   options: {
     transactions: { type: "string", default: "3000" },
     "rate-tps": { type: "string", default: "2000" },
+    profile: { type: "string", default: "baseline" },
     json: { type: "string" },
   },
 });
@@ -79,7 +80,14 @@ async function executedTotal(rpcUrl: string): Promise<number> {
   return total;
 }
 
-const node = await startOutrider(["--set", "ingress.pool_packets=65536", "--slot-ms", "400"]);
+const node = await startOutrider([
+  "--profile",
+  values.profile,
+  "--set",
+  "ingress.pool_packets=65536",
+  "--slot-ms",
+  "400",
+]);
 const connection = new Connection(node.rpcUrl, { wsEndpoint: node.pubsubUrl, commitment: "confirmed" });
 const payers = Array.from({ length: PAYERS }, () => Keypair.generate());
 for (const payer of payers) {
@@ -173,9 +181,17 @@ const results: Awaited<ReturnType<typeof measure>>[] = [
   ),
 ];
 udp.close();
+/** Resident and peak resident memory of the companion, from /proc (kB → bytes). */
+async function memoryOf(pid: number): Promise<{ rssBytes: number; rssPeakBytes: number }> {
+  const status = await Bun.file(`/proc/${pid}/status`).text();
+  const field = (name: string) =>
+    Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0) * 1024;
+  return { rssBytes: field("VmRSS"), rssPeakBytes: field("VmHWM") };
+}
+const memory = await memoryOf(node.child.pid);
 await node.stop();
 
-console.log("baseline pipeline (all flags off), transfers through `outrider run`:");
+console.log(`profile ${values.profile}, transfers through \`outrider run\`:`);
 console.log("path                                 sent  executed  landed/s  p50 ms  p99 ms");
 for (const result of results) {
   console.log(
@@ -183,4 +199,7 @@ for (const result of results) {
   );
 }
 console.log("(latency: histogram bucket upper bounds; intake to executed in the bank)");
-writeBenchJson({ bench: "pipeline", results });
+console.log(
+  `companion memory after the runs: RSS ${(memory.rssBytes / 2 ** 20).toFixed(1)} MiB, peak ${(memory.rssPeakBytes / 2 ** 20).toFixed(1)} MiB`,
+);
+writeBenchJson({ bench: "pipeline", profile: values.profile, results, memory });
