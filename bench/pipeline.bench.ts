@@ -2,9 +2,10 @@
 // over UDP and over JSON-RPC sendTransaction, and the latency from intake to executed
 // (p50/p99, from the pipeline's own latency histogram). Clients run in this process; the
 // companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--rate-tps N] [--profile NAME] [--json FILE]
-import { createPrivateKey, sign } from "node:crypto";
+import { sign } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
+import { keypairFromSeed } from "../src/simulate/keys.ts";
 import { startOutrider } from "../tests/helpers/outrider-process.ts";
 import { writeBenchJson } from "./json-output.ts";
 
@@ -29,15 +30,6 @@ async function pace(startedMs: number, sent: number): Promise<void> {
   if (waitMs > 0) await Bun.sleep(waitMs);
 }
 const PAYERS = 32;
-
-function pkcs8(secretKey: Uint8Array) {
-  const prefix = Buffer.from("302e020100300506032b657004220420", "hex");
-  return createPrivateKey({
-    key: Buffer.concat([prefix, Buffer.from(secretKey.subarray(0, 32))]),
-    format: "der",
-    type: "pkcs8",
-  });
-}
 
 interface Histogram {
   bounds: number[];
@@ -94,7 +86,7 @@ for (const payer of payers) {
   const signature = await connection.requestAirdrop(payer.publicKey, 50 * LAMPORTS_PER_SOL);
   await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
 }
-const keys = payers.map((payer) => pkcs8(payer.secretKey));
+const keys = payers.map((payer) => keypairFromSeed(payer.secretKey.subarray(0, 32)).privateKey);
 
 async function signedTransfers(count: number, salt: number): Promise<Buffer[]> {
   const { blockhash } = await connection.getLatestBlockhash();

@@ -2,12 +2,13 @@
 // the stage's own verdicts without the other stages: offer wire transactions, step the stage, read each
 // one's outcome (0 = passed on to schedule). Transfers are signed with node:crypto over web3.js
 // messages against a blockhash the harness publishes as valid.
-import { createPrivateKey, sign } from "node:crypto";
+import { sign } from "node:crypto";
 import { Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import { ChainState, createChainState } from "../../src/pipeline/chain-state.ts";
 import { attachDoorbell, createDoorbell } from "../../src/ring/doorbell.ts";
 import { attachPacketPool, createPacketPool, SOURCE_KIND_UDP } from "../../src/ring/packet-pool.ts";
 import { attachRing, createRing } from "../../src/ring/spsc-ring.ts";
+import { keypairFromSeed } from "../../src/simulate/keys.ts";
 import { INGRESS_ENTRY_RETURNED, VERIFY_SCHEDULE_ENTRY } from "../../src/topology.ts";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { SignatureDedup } from "../../src/verify/dedup.ts";
@@ -149,19 +150,10 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
   };
 }
 
-function pkcs8(secretKey: Uint8Array) {
-  const prefix = Buffer.from("302e020100300506032b657004220420", "hex");
-  return createPrivateKey({
-    key: Buffer.concat([prefix, Buffer.from(secretKey.subarray(0, 32))]),
-    format: "der",
-    type: "pkcs8",
-  });
-}
-
 /** `count` distinct signed SOL transfers from `payerCount` payers, against HARNESS_BLOCKHASH. */
 export function signedTransfers(count: number, payerCount = 16, salt = 0): Uint8Array[] {
   const payers = Array.from({ length: payerCount }, () => Keypair.generate());
-  const keys = payers.map((payer) => pkcs8(payer.secretKey));
+  const keys = payers.map((payer) => keypairFromSeed(payer.secretKey.subarray(0, 32)).privateKey);
   const recipient = new PublicKey(new Uint8Array(32).fill(9));
   const wires: Uint8Array[] = [];
   for (let index = 0; index < count; index++) {
