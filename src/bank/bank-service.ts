@@ -32,6 +32,8 @@ export const BANK_SERVICE_METHODS = [
   "preflight",
   "recordReceived",
   "recordDropped",
+  "upstreamRouting",
+  "watchAccount",
 ] as const;
 
 export class BankService {
@@ -61,4 +63,12 @@ export class BankService {
   recordDropped(signature: string, reasonCode: number, err: TransactionErrorJson | null): void {
     this.backend.statusStore.recordDropped(signature, this.backend.bank.slot, reasonCode, err);
   }
+
+  /** Embedded: every JSON-RPC method is answered here (upstream mode serves UpstreamService instead). */
+  upstreamRouting(): null {
+    return null;
+  }
+
+  /** Embedded: every account write is reported as an event already. */
+  watchAccount(_address: string, _watched: boolean): void {}
 }

@@ -16,6 +16,7 @@ import { RingPoller } from "../ring/poller.ts";
 import { attachRing } from "../ring/spsc-ring.ts";
 import { LocalBackend } from "../server/local-backend.ts";
 import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
+import { runUpstreamBank } from "../upstream/upstream-bank.ts";
 import { BANK_SERVICE_METHODS, BankService } from "./bank-service.ts";
 import { EmbeddedBank } from "./embedded-bank.ts";
 import { StatusStore } from "./status-store.ts";
@@ -25,6 +26,8 @@ const addressEncoder = getAddressEncoder();
 
 runStage(async (context) => {
   const { init } = context;
+  // Upstream mode: this tile is the forwarder sink in front of a Solana node (src/upstream).
+  if (init.config.bank.upstream_url !== "") return runUpstreamBank(context);
   const port = init.bankPort;
   if (!port) throw new Error("bank: no service port in the init message");
   const pool = attachPacketPool(init.pool);

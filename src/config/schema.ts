@@ -128,6 +128,15 @@ export const ConfigSchema = z
           .max(67_108_864)
           .default(1_048_576)
           .describe("Signatures remembered for duplicate detection while their blockhash is valid."),
+        cache_bytes_max: z
+          .number()
+          .int()
+          .min(65_536)
+          .max(4_294_967_296)
+          .default(8_388_608)
+          .describe(
+            "Bytes the verify caches (signature verdicts and transaction templates, --enable-trading-cache) may hold, all verify workers together; allocated at start.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -161,6 +170,110 @@ export const ConfigSchema = z
           .max(4096)
           .default([])
           .describe("CPUs Outrider must never use (for example the validator's)."),
+      })
+      .strict()
+      .prefault({}),
+    upstream: z
+      .object({
+        request_timeout_ms: z
+          .number()
+          .int()
+          .min(100)
+          .max(120_000)
+          .default(10_000)
+          .describe("Upstream mode: longest wait for one JSON-RPC answer or subscription from the node."),
+        forward_retries_max: z
+          .number()
+          .int()
+          .min(0)
+          .max(10)
+          .default(3)
+          .describe("Upstream mode: further attempts to forward a batch the node could not be reached for."),
+        forward_retry_delay_ms: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .default(50)
+          .describe("Upstream mode: wait before the first forwarding retry; doubles on each retry."),
+        forward_batches_in_flight_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(256)
+          .default(16)
+          .describe(
+            "Upstream mode: batches being forwarded at once; beyond it the bank stage stops taking more.",
+          ),
+        subscriptions_max: z
+          .number()
+          .int()
+          .min(16)
+          .max(1_000_000)
+          .default(100_000)
+          .describe(
+            "Upstream mode: subscriptions held on the node's PubSub WebSocket (accounts, signatures, slots).",
+          ),
+        signatures_tracked_max: z
+          .number()
+          .int()
+          .min(16)
+          .max(1_048_576)
+          .default(65_536)
+          .describe("Upstream mode: forwarded transactions followed until the node reports them executed."),
+        chain_poll_ms: z
+          .number()
+          .int()
+          .min(20)
+          .max(60_000)
+          .default(400)
+          .describe(
+            "Upstream mode: refresh slots and blockhash this often when no slot notification arrives.",
+          ),
+      })
+      .strict()
+      .prefault({}),
+    accounts: z
+      .object({
+        cache_bytes_max: z
+          .number()
+          .int()
+          .min(0)
+          .max(1024 ** 4)
+          .default(256 * 1024 * 1024)
+          .describe(
+            "Trading account cache: bound on account data plus 128 bytes per entry; applies live on SIGHUP.",
+          ),
+        cache_entries_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(1 << 24)
+          .default(262_144)
+          .describe(
+            "Trading account cache: bound on the number of accounts held (tables are sized for it at start).",
+          ),
+        cache_trace_file: z
+          .string()
+          .default("")
+          .describe(
+            "Record every account read to this file ('outrider cache sim' format); empty: do not record.",
+          ),
+        cache_warm_file: z
+          .string()
+          .default("")
+          .describe("Hot set written here at shutdown and loaded at start (warm start); empty: none."),
+        markets: z
+          .array(z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "expected a base58 account address"))
+          .max(1024)
+          .default([])
+          .describe("Market accounts (Serum v3 / OpenBook) whose groups are loaded at start and kept warm."),
+        prefetch: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Load the accounts a transaction will lock, and a touched market's group, before they are read.",
+          ),
       })
       .strict()
       .prefault({}),

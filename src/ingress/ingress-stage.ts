@@ -3,12 +3,19 @@
 // dedup is exact), in a bounded FIFO per worker: when full, the newest is dropped and
 // counted. It also takes every terminal outcome coming back (verify rejections, bank
 // responses via schedule), hands it to the caller for status and metrics, and frees the
-// slot. No allocation per packet.
+// slot — except for a transaction the bank did not include: its slot goes back to the verify worker
+// that owns it (INGRESS_ENTRY_RETURNED), which forgets its signature so a retry can run, and answers
+// OUTCOME_SLOT_RETURNED; only then is the slot freed. No allocation per packet.
 
+import { isRetryableAfterVerify, OUTCOME_SLOT_RETURNED } from "../pipeline/outcomes.ts";
 import type { Doorbell } from "../ring/doorbell.ts";
 import { PACKET_BYTES_MAX, type PacketPool, type SourceKind } from "../ring/packet-pool.ts";
 import type { SlotAllocator } from "../ring/slot-allocator.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
+import { INGRESS_ENTRY_PACKET, INGRESS_ENTRY_RETURNED } from "../topology.ts";
+
+/** Queue entries carry the slot; this bit marks a returned transaction (slots stay below 2^20). */
+const QUEUED_RETURNED_BIT = 1 << 30;
 
 export const INGRESS_ACCEPTED = 0;
 export const INGRESS_DROP_EMPTY = 1;
@@ -61,6 +68,10 @@ export class IngressStage {
     outcomes: 0,
     /** Packets that found their verify ring full and waited in the local queue (back-pressure). */
     ringFull: 0,
+    /** Not-included transactions handed back to verify (dedup forgets them; a retry may run). */
+    returned: 0,
+    /** Not-included transactions whose worker queue was full: freed without forgetting (a retry is refused as a duplicate until its blockhash expires). */
+    returnsLost: 0,
   };
 
   constructor(deps: IngressStageDeps) {
@@ -155,11 +166,16 @@ export class IngressStage {
       const queue = this.queues[worker];
       let head = this.queueHead[worker];
       for (let entry = 0; entry < reserved; entry++) {
-        const slot = queue[head];
+        const queued = queue[head];
+        const slot = queued & ~QUEUED_RETURNED_BIT;
         ring.writeWord(entry, 0, slot);
         ring.writeWord(entry, 1, pool.lengths[slot]);
         ring.writeWord(entry, 2, pool.sourceKinds[slot]);
-        ring.writeWord(entry, 3, 0);
+        ring.writeWord(
+          entry,
+          3,
+          (queued & QUEUED_RETURNED_BIT) !== 0 ? INGRESS_ENTRY_RETURNED : INGRESS_ENTRY_PACKET,
+        );
         head = (head + 1) % this.queueCapacity;
       }
       ring.publish(reserved);
@@ -171,6 +187,22 @@ export class IngressStage {
     return moved;
   }
 
+  /** Queues a not-included transaction's slot for the verify worker that verified it; false when full. */
+  private returnToVerify(slot: number): boolean {
+    const pool = this.deps.pool;
+    const worker = this.workerFor(pool.slotBytes(slot), 0, pool.lengths[slot]);
+    if (this.queueCount[worker] >= this.queueCapacity) {
+      this.counters.returnsLost++;
+      return false;
+    }
+    const queue = this.queues[worker];
+    queue[(this.queueHead[worker] + this.queueCount[worker]) % this.queueCapacity] =
+      slot | QUEUED_RETURNED_BIT;
+    this.queueCount[worker]++;
+    this.counters.returned++;
+    return true;
+  }
+
   /** Takes every terminal outcome available, reports it, and frees its slot; returns how many. */
   drainOutcomes(listener: OutcomeListener): number {
     let total = 0;
@@ -179,13 +211,17 @@ export class IngressStage {
       if (count === 0) continue;
       for (let entry = 0; entry < count; entry++) {
         const slot = ring.readWord(entry, 0);
-        listener(
-          slot,
-          ring.readWord(entry, 1),
-          ring.readWord(entry, 2),
-          ring.readWord(entry, 4),
-          ring.readWord(entry, 5),
-        );
+        const outcomeCode = ring.readWord(entry, 1);
+        if (outcomeCode !== OUTCOME_SLOT_RETURNED) {
+          listener(
+            slot,
+            outcomeCode,
+            ring.readWord(entry, 2),
+            ring.readWord(entry, 4),
+            ring.readWord(entry, 5),
+          );
+          if (isRetryableAfterVerify(outcomeCode) && this.returnToVerify(slot)) continue;
+        }
         this.deps.allocator.free(slot);
       }
       ring.release(count);

@@ -13,10 +13,12 @@ import type {
   Commitment,
   EpochInfoView,
   HealthState,
+  PassThroughAnswer,
   RpcBackend,
   SendOptions,
   SendOutcome,
   SendRejection,
+  UpstreamRouting,
 } from "../server/rpc-backend.ts";
 import { base58Encode } from "../tx/base58.ts";
 import { PACKET_DATA_SIZE, SIGNATURE_BYTES } from "../tx/limits.ts";
@@ -25,6 +27,8 @@ import { INGRESS_ACCEPTED, INGRESS_DROP_NAMES, type IngressStage } from "./ingre
 export class PipelineBackend implements RpcBackend {
   private readonly listeners = new Set<(event: BackendEvent) => void>();
   private requestId = 0;
+  /** Upstream mode's routing, asked of the bank tile once (it does not change while running). */
+  private routing: Promise<UpstreamRouting | null> | null = null;
 
   constructor(
     private readonly bank: PortClient,
@@ -131,6 +135,20 @@ export class PipelineBackend implements RpcBackend {
   }
   requestAirdrop(address: string, lamports: bigint): Promise<string> {
     return this.bank.call("requestAirdrop", address, lamports);
+  }
+  // Upstream mode (src/upstream): the bank tile says which methods it passes through to the node.
+  upstreamRouting(): Promise<UpstreamRouting | null> {
+    this.routing ??= this.bank.call<UpstreamRouting | null>("upstreamRouting").catch(() => {
+      this.routing = null;
+      return null;
+    });
+    return this.routing;
+  }
+  passThrough(method: string, params: unknown): Promise<PassThroughAnswer> {
+    return this.bank.call("passThrough", method, params);
+  }
+  watchAccount(address: string, watched: boolean): Promise<void> {
+    return this.bank.call("watchAccount", address, watched);
   }
 }
 

@@ -29,6 +29,8 @@ export const SCHEDULE_DROP_REASONS = [
 export const TRANSACTION_OUTCOMES = ["executed", "forwarded", "dropped"] as const;
 export const CHECK_RESULTS = ["valid", "invalid"] as const;
 export const CACHE_RESULTS = ["hit", "miss"] as const;
+/** The verify stage's caches (--enable-trading-cache). */
+export const VERIFY_CACHE_NAMES = ["signature", "template"] as const;
 
 /** Rings are named `<producer>_<consumer>` (src/topology.ts); per-verify-worker rings share one label. */
 export const RING_NAMES = [
@@ -159,3 +161,37 @@ export function jsonRpcErrorClass(code: number): (typeof RPC_ERROR_CLASSES)[numb
       return code >= -32099 && code <= -32000 ? "server_error" : "other";
   }
 }
+
+// ---- accounts and upstream (account-cache issue) ----
+
+/** What an account is to a trading workload, learned from its owner program and layout. */
+export const ACCOUNT_KINDS = [
+  "market",
+  "book_side",
+  "event_queue",
+  "oracle",
+  "open_orders",
+  "token",
+  "other",
+] as const;
+export const ACCOUNT_LOOKUP_RESULTS = ["hit", "miss", "stale"] as const;
+/** Where a value written into the account cache came from. */
+export const ACCOUNT_UPDATE_SOURCES = ["load", "notification", "bank", "invalidation"] as const;
+/** What made the cache load an account before anyone asked for it. */
+export const PREFETCH_TRIGGERS = ["transaction", "market", "warm"] as const;
+/** How a getAccounts was answered: wholly from the cache, or with at least one upstream load. */
+export const ACCOUNT_READ_SERVED = ["cache", "upstream"] as const;
+/** Upstream JSON-RPC methods Outrider calls by itself; every passed-through call is "passthrough". */
+export const UPSTREAM_METHOD_LABELS = [
+  "getMultipleAccounts",
+  "sendTransaction",
+  "getSignatureStatuses",
+  "simulateTransaction",
+  "getLatestBlockhash",
+  "getBlockHeight",
+  "getSlot",
+  "passthrough",
+] as const;
+export const UPSTREAM_CALL_RESULTS = ["ok", "error"] as const;
+export const UPSTREAM_FORWARD_RESULTS = ["forwarded", "refused", "unreachable"] as const;
+export const UPSTREAM_SUBSCRIPTION_KINDS = ["account", "program", "signature", "slot"] as const;

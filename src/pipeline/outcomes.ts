@@ -15,6 +15,20 @@ export const OUTCOME_DROP_BAD_SIGNATURE = 202;
 export const OUTCOME_DROP_DUPLICATE = 203;
 export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 204;
 export const OUTCOME_DROP_SHUTDOWN = 205;
+/**
+ * Not a terminal outcome: verify gives back the slot of a transaction ingress returned to it (one that
+ * verified, reached the bank and was not included), after forgetting its signature in dedup so that
+ * a retry can run. Ingress frees the slot; the transaction's status was recorded when it came back.
+ */
+export const OUTCOME_SLOT_RETURNED = 250;
+
+/**
+ * True for an outcome after which the same signed transaction may be retried and run: the bank did
+ * not include it (Agave's not_included_reason, 1–199), so nothing of it was committed.
+ */
+export function isRetryableAfterVerify(outcomeCode: number): boolean {
+  return outcomeCode > 0 && outcomeCode < OUTCOME_DROP_BASE;
+}
 
 export interface OutcomeInfo {
   code: number;

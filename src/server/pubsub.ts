@@ -67,6 +67,8 @@ export class PubsubHub {
   private readonly subscriptions = new Map<number, Subscription>();
   private chain: ChainHead = { slot: 0, confirmedSlot: 0, finalizedSlot: 0 };
   private readonly unsubscribeBackend: () => void;
+  /** Account subscriptions per address, so the backend is told once when the first comes and the last goes. */
+  private readonly watchedAccounts = new Map<string, number>();
 
   constructor(private readonly backend: RpcBackend) {
     this.unsubscribeBackend = backend.subscribe((event) => {
@@ -84,8 +86,26 @@ export class PubsubHub {
   }
 
   dropConnection(socket: ServerWebSocket<PubsubConnection>): void {
-    for (const id of socket.data.subscriptionIds) this.subscriptions.delete(id);
+    for (const id of socket.data.subscriptionIds) {
+      const subscription = this.subscriptions.get(id);
+      this.subscriptions.delete(id);
+      if (subscription?.kind === "account") this.unwatch(subscription.address);
+    }
     socket.data.subscriptionIds.clear();
+  }
+
+  private watch(address: string): void {
+    const count = this.watchedAccounts.get(address) ?? 0;
+    this.watchedAccounts.set(address, count + 1);
+    if (count === 0) this.backend.watchAccount?.(address, true).catch(() => {});
+  }
+
+  private unwatch(address: string): void {
+    const count = this.watchedAccounts.get(address) ?? 0;
+    if (count <= 1) {
+      this.watchedAccounts.delete(address);
+      if (count === 1) this.backend.watchAccount?.(address, false).catch(() => {});
+    } else this.watchedAccounts.set(address, count - 1);
   }
 
   async handleMessage(socket: ServerWebSocket<PubsubConnection>, text: string): Promise<void> {
@@ -145,7 +165,8 @@ export class PubsubHub {
       const status = (await this.backend.getSignatureStatuses([signature], false)).statuses[0];
       if (status && subscription.kind === "signature") {
         subscription.executed = { slot: status.slot, err: status.err };
-        queueMicrotask(() => this.maybeNotifySignature(subscription));
+        // After the subscription id has been answered (a microtask would run before it is sent).
+        setTimeout(() => this.maybeNotifySignature(subscription), 0);
       }
       return subscription.id;
     }
@@ -154,7 +175,7 @@ export class PubsubHub {
       const config = configObject(params, 1);
       const commitment = commitmentOf(config);
       const encoding = accountEncodingOf(config);
-      return this.register(socket, (id) => ({
+      const id = this.register(socket, (id) => ({
         kind: "account",
         id,
         socket,
@@ -163,6 +184,8 @@ export class PubsubHub {
         encoding,
         pendingSlots: [],
       })).id;
+      this.watch(address);
+      return id;
     }
     const kind = UNSUBSCRIBE_KIND[method];
     if (kind !== undefined) {
@@ -180,6 +203,7 @@ export class PubsubHub {
   private remove(subscription: Subscription): void {
     this.subscriptions.delete(subscription.id);
     subscription.socket.data.subscriptionIds.delete(subscription.id);
+    if (subscription.kind === "account") this.unwatch(subscription.address);
   }
 
   private notify(subscription: Subscription, method: string, result: unknown): void {

@@ -52,6 +52,16 @@ export interface ChainHead {
   finalizedSlot: number;
 }
 
+/** Upstream mode: the JSON-RPC methods Outrider answers itself; every other one goes to the upstream as it is. */
+export interface UpstreamRouting {
+  localMethods: string[];
+}
+
+/** The upstream's answer to a passed-through call, as a value (its error code, message and data kept). */
+export type PassThroughAnswer =
+  | { result: unknown }
+  | { error: { code: number; message: string; data?: unknown } };
+
 export interface RpcBackend {
   getHealth(): Promise<HealthState>;
   getVersion(): Promise<{ solanaCore: string; featureSet: number }>;
@@ -85,4 +95,10 @@ export interface RpcBackend {
   requestAirdrop(address: string, lamports: bigint): Promise<string>;
   /** Subscribes to chain events; returns the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): () => void;
+  /** Upstream mode only: which methods stay local (null, or absent: embedded, everything is local). */
+  upstreamRouting?(): Promise<UpstreamRouting | null>;
+  /** Upstream mode only: one call sent to the upstream unchanged. */
+  passThrough?(method: string, params: unknown): Promise<PassThroughAnswer>;
+  /** PubSub accountSubscribe (true) / last unsubscribe (false): report writes of this account as events. */
+  watchAccount?(address: string, watched: boolean): Promise<void>;
 }

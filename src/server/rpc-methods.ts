@@ -236,6 +236,15 @@ export async function callMethod(
   backend: RpcBackend,
   apiVersion: string,
 ): Promise<unknown> {
+  if (backend.upstreamRouting !== undefined && backend.passThrough !== undefined) {
+    const routing = await backend.upstreamRouting();
+    if (routing !== null && !routing.localMethods.includes(method)) {
+      const answer = await backend.passThrough(method, rawParams);
+      if ("error" in answer)
+        throw new JsonRpcError(answer.error.code, answer.error.message, answer.error.data);
+      return answer.result;
+    }
+  }
   const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
   if (handler === undefined) throw methodNotFound();
   return handler(paramsArray(method, rawParams), backend, apiVersion);

@@ -1,5 +1,5 @@
-// `outrider run`: starts the pipeline on the embedded SVM and serves it: UDP intake,
-// JSON-RPC + PubSub, /metrics, /health, /status. SIGINT/SIGTERM stop intake, drain
+// `outrider run`: starts the pipeline on the embedded SVM — or, with --upstream URL, in front of a
+// Solana RPC node — and serves it: UDP intake, JSON-RPC + PubSub, /metrics, /health, /status. SIGINT/SIGTERM stop intake, drain
 // in-flight work within shutdown.drain_ms and exit 0; SIGHUP reloads the config file.
 import { ConfigErrors } from "../../config/errors.ts";
 import type { ResolvedConfig } from "../../config/load.ts";
@@ -17,6 +17,13 @@ Starts Outrider on its embedded Solana runtime (litesvm): transactions arrive ov
 UDP (one per datagram, like a TPU port) and JSON-RPC sendTransaction, are verified,
 scheduled in conflict-free batches and executed; results are visible through
 getSignatureStatuses, PubSub subscriptions and /metrics.
+
+Upstream mode (--upstream URL, and --upstream-ws URL when the node's PubSub is not on
+the next port): Outrider runs in front of any Solana JSON-RPC node. Transactions are
+verified, deduplicated and ordered as above, then forwarded to the node (sendTransaction);
+statuses are the node's. With --enable-trading-cache, getAccountInfo, getMultipleAccounts
+and getBalance are answered from the trading account cache (kept coherent by the node's
+account notifications); every other method passes through to the node unchanged.
 
 On start it prints one line on stdout: "outrider listening rpc=URL pubsub=URL tpu=HOST:PORT".
 Signals: SIGINT/SIGTERM stop intake, drain in-flight transactions (shutdown.drain_ms)
@@ -40,12 +47,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { config } = resolved;
   const logger = new Logger(config.log.level, config.log.format);
-  if (config.bank.upstream_url !== "") {
-    console.error(
-      "error: bank.upstream_url: upstream mode (forwarding to a Solana RPC node) is not available in this build; it lands with the account-cache issue (7)",
-    );
-    return EXIT_USAGE_ERROR;
-  }
   for (const warning of resolved.warnings) logger.warn(warning);
   logger.info("starting outrider", {
     version: OUTRIDER_VERSION,
