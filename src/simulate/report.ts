@@ -30,6 +30,8 @@ export interface ProfileSummary {
   gc: { pauseMsP99: number; pauseMsMax: number; pauseMsPerSecond: number; collections: number };
   udpKernelDrops: number;
   ledgerOk: boolean;
+  /** Highest 1-minute host load average seen at a run's start or end (2 = both cores busy). */
+  hostLoadAverageMax: number;
 }
 
 export interface Spread {
@@ -154,6 +156,9 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
     },
     udpKernelDrops: runs.reduce((sum, run) => sum + (run.server.udpKernelDrops ?? 0), 0),
     ledgerOk: runs.every((run) => run.client.ledger.ok),
+    hostLoadAverageMax: roundForReport(
+      Math.max(...runs.map((run) => Math.max(run.hostLoadAverage.start, run.hostLoadAverage.end))),
+    ),
   };
 }
 
