@@ -334,6 +334,10 @@ export function renderTable(report: SimulationReport): string {
     "ledger (no double execution)",
     profiles.map((p) => (p.ledgerOk ? "ok" : "MISMATCH")),
   );
+  row(
+    "host load average (max)",
+    profiles.map((p) => fmt(p.hostLoadAverageMax, 1)),
+  );
   const header: [string, ...string[]] = ["", ...names, ratios ? "trading ÷ baseline (spread)" : ""];
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((line) => (line[column] ?? "").length)));
