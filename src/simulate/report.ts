@@ -32,6 +32,8 @@ export interface ProfileSummary {
   ledgerOk: boolean;
   /** Highest 1-minute host load average seen at a run's start or end (2 = both cores busy). */
   hostLoadAverageMax: number;
+  /** Most the load client ever fell behind its schedule (a loaded machine; the offered load was late). */
+  clientSendLagMsMax: number;
 }
 
 export interface Spread {
@@ -156,6 +158,7 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
     },
     udpKernelDrops: runs.reduce((sum, run) => sum + (run.server.udpKernelDrops ?? 0), 0),
     ledgerOk: runs.every((run) => run.client.ledger.ok),
+    clientSendLagMsMax: roundForReport(Math.max(...runs.map((run) => run.client.sendLagMsMax))),
     hostLoadAverageMax: roundForReport(
       Math.max(...runs.map((run) => Math.max(run.hostLoadAverage.start, run.hostLoadAverage.end))),
     ),
@@ -333,6 +336,10 @@ export function renderTable(report: SimulationReport): string {
   row(
     "ledger (no double execution)",
     profiles.map((p) => (p.ledgerOk ? "ok" : "MISMATCH")),
+  );
+  row(
+    "client send lag max ms",
+    profiles.map((p) => fmt(p.clientSendLagMsMax, 0)),
   );
   row(
     "host load average (max)",
