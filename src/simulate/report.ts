@@ -207,6 +207,10 @@ const fmt = (value: number, digits = 1) =>
     ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 })
     : "–";
 
+/** A histogram bound: beyond the last finite bucket (1 s) it is only known to be more. */
+const bound = (valueMs: number, digits: number) =>
+  valueMs === Number.POSITIVE_INFINITY ? ">1000" : fmt(valueMs, digits);
+
 function topCounts(counts: Record<string, number>, limit = 3): string {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return "none";
@@ -280,7 +284,7 @@ export function renderTable(report: SimulationReport): string {
   );
   row(
     "server p50/p99 ms ≤",
-    profiles.map((p) => `${fmt(p.serverLatencyMs.p50, 2)}/${fmt(p.serverLatencyMs.p99, 1)}`),
+    profiles.map((p) => `${bound(p.serverLatencyMs.p50, 2)}/${bound(p.serverLatencyMs.p99, 1)}`),
   );
   row(
     "dropped",
