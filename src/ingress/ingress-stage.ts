@@ -9,6 +9,9 @@ import type { Doorbell } from "../ring/doorbell.ts";
 import { PACKET_BYTES_MAX, type PacketPool, type SourceKind } from "../ring/packet-pool.ts";
 import type { SlotAllocator } from "../ring/slot-allocator.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
+import type { IngressIntake, OutcomeListener } from "./ingress-intake.ts";
+
+export type { OutcomeListener } from "./ingress-intake.ts";
 
 export const INGRESS_ACCEPTED = 0;
 export const INGRESS_DROP_EMPTY = 1;
@@ -16,6 +19,11 @@ export const INGRESS_DROP_OVERSIZE = 2;
 export const INGRESS_DROP_POOL_EXHAUSTED = 3;
 export const INGRESS_DROP_QUEUE_FULL = 4;
 export const INGRESS_DROP_SHUTDOWN = 5;
+// Only with --enable-adaptive-buffering (src/ingress/adaptive-ingress-stage.ts).
+export const INGRESS_DROP_PRIORITY_REFUSED = 6;
+export const INGRESS_DROP_PRIORITY_EVICTED = 7;
+export const INGRESS_DROP_SHARE_REFUSED = 8;
+export const INGRESS_DROP_SHARE_EVICTED = 9;
 export const INGRESS_DROP_NAMES = [
   "accepted",
   "empty",
@@ -23,6 +31,10 @@ export const INGRESS_DROP_NAMES = [
   "pool_exhausted",
   "queue_full",
   "shutdown",
+  "priority_refused",
+  "priority_evicted",
+  "share_refused",
+  "share_evicted",
 ] as const;
 
 export interface IngressStageDeps {
@@ -38,16 +50,7 @@ export interface IngressStageDeps {
   queuePacketsMax: number;
 }
 
-/** Called for each terminal outcome before its slot is freed; the packet bytes are still readable. */
-export type OutcomeListener = (
-  slot: number,
-  outcomeCode: number,
-  executedSlot: number,
-  costUnits: number,
-  detailCode: number,
-) => void;
-
-export class IngressStage {
+export class IngressStage implements IngressIntake {
   private readonly deps: IngressStageDeps;
   private readonly queueCapacity: number;
   /** Per verify worker: a ring buffer of pool slots waiting for room in ingress_verify#i. */
@@ -61,6 +64,8 @@ export class IngressStage {
     outcomes: 0,
     /** Packets that found their verify ring full and waited in the local queue (back-pressure). */
     ringFull: 0,
+    /** Packets handed on to verify, by source kind (index: SOURCE_KIND_*). */
+    forwarded: new Float64Array(3),
   };
 
   constructor(deps: IngressStageDeps) {
@@ -89,15 +94,6 @@ export class IngressStage {
     return this.deps.allocator.inUseCount();
   }
 
-  /** The verify worker owning a packet: by its first signature's leading bytes. */
-  private workerFor(bytes: Uint8Array, offset: number, length: number): number {
-    const workers = this.deps.outputs.length;
-    if (workers === 1 || length < 5) return 0;
-    const hash =
-      bytes[offset + 1] | (bytes[offset + 2] << 8) | (bytes[offset + 3] << 16) | (bytes[offset + 4] << 24);
-    return (Math.imul(hash, 0x9e3779b1) >>> 0) % workers;
-  }
-
   /**
    * Offers one packet. Returns INGRESS_ACCEPTED and the slot through `slotOut[0]`, or a drop code.
    * The packet is copied once into the pool; `packet` may be reused by the caller afterwards.
@@ -116,7 +112,7 @@ export class IngressStage {
     else if (length > PACKET_BYTES_MAX) code = INGRESS_DROP_OVERSIZE;
     let worker = 0;
     if (code === INGRESS_ACCEPTED) {
-      worker = this.workerFor(packet, 0, length);
+      worker = verifyWorkerFor(packet, 0, length, this.deps.outputs.length);
       if (this.queueCount[worker] >= this.queueCapacity) {
         this.flush();
         if (this.queueCount[worker] >= this.queueCapacity) code = INGRESS_DROP_QUEUE_FULL;
@@ -160,6 +156,7 @@ export class IngressStage {
         ring.writeWord(entry, 1, pool.lengths[slot]);
         ring.writeWord(entry, 2, pool.sourceKinds[slot]);
         ring.writeWord(entry, 3, 0);
+        this.counters.forwarded[pool.sourceKinds[slot]]++;
         head = (head + 1) % this.queueCapacity;
       }
       ring.publish(reserved);
@@ -173,25 +170,43 @@ export class IngressStage {
 
   /** Takes every terminal outcome available, reports it, and frees its slot; returns how many. */
   drainOutcomes(listener: OutcomeListener): number {
-    let total = 0;
-    for (const ring of this.deps.outcomeRings) {
-      const count = ring.available();
-      if (count === 0) continue;
-      for (let entry = 0; entry < count; entry++) {
-        const slot = ring.readWord(entry, 0);
-        listener(
-          slot,
-          ring.readWord(entry, 1),
-          ring.readWord(entry, 2),
-          ring.readWord(entry, 4),
-          ring.readWord(entry, 5),
-        );
-        this.deps.allocator.free(slot);
-      }
-      ring.release(count);
-      total += count;
-    }
+    const total = drainOutcomeRings(this.deps.outcomeRings, this.deps.allocator, listener);
     this.counters.outcomes += total;
     return total;
   }
+}
+
+/** The verify worker owning a packet: by its first signature's leading bytes (so each worker's dedup is exact). */
+export function verifyWorkerFor(bytes: Uint8Array, offset: number, length: number, workers: number): number {
+  if (workers === 1 || length < 5) return 0;
+  const hash =
+    bytes[offset + 1] | (bytes[offset + 2] << 8) | (bytes[offset + 3] << 16) | (bytes[offset + 4] << 24);
+  return (Math.imul(hash, 0x9e3779b1) >>> 0) % workers;
+}
+
+/** Takes every terminal outcome on `rings`, reports each to `listener`, then frees its slot; returns how many. */
+export function drainOutcomeRings(
+  rings: readonly SpscRing[],
+  allocator: SlotAllocator,
+  listener: OutcomeListener,
+): number {
+  let total = 0;
+  for (const ring of rings) {
+    const count = ring.available();
+    if (count === 0) continue;
+    for (let entry = 0; entry < count; entry++) {
+      const slot = ring.readWord(entry, 0);
+      listener(
+        slot,
+        ring.readWord(entry, 1),
+        ring.readWord(entry, 2),
+        ring.readWord(entry, 4),
+        ring.readWord(entry, 5),
+      );
+      allocator.free(slot);
+    }
+    ring.release(count);
+    total += count;
+  }
+  return total;
 }

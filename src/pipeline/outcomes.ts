@@ -15,6 +15,11 @@ export const OUTCOME_DROP_BAD_SIGNATURE = 202;
 export const OUTCOME_DROP_DUPLICATE = 203;
 export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 204;
 export const OUTCOME_DROP_SHUTDOWN = 205;
+/** --enable-adaptive-buffering: an accepted transaction evicted from the ingress priority buffer. */
+export const OUTCOME_DROP_PRIORITY_EVICTED = 206;
+export const OUTCOME_DROP_SHARE_EVICTED = 207;
+/** --enable-adaptive-buffering: the lowest priority of a full planner (Agave's dropped_on_capacity). */
+export const OUTCOME_DROP_ON_CAPACITY = 208;
 
 export interface OutcomeInfo {
   code: number;
@@ -61,6 +66,24 @@ export const DROP_OUTCOMES: readonly OutcomeInfo[] = [
     name: "shutdown",
     rpcError: "WouldExceedMaxBlockCostLimit",
     description: "still queued when the shutdown drain time ran out",
+  },
+  {
+    code: OUTCOME_DROP_PRIORITY_EVICTED,
+    name: "priority_evicted",
+    rpcError: null,
+    description: "evicted from the full ingress priority buffer by higher-priority transactions",
+  },
+  {
+    code: OUTCOME_DROP_SHARE_EVICTED,
+    name: "share_evicted",
+    rpcError: null,
+    description: "evicted from the full ingress priority buffer: its sender held more than its fair share",
+  },
+  {
+    code: OUTCOME_DROP_ON_CAPACITY,
+    name: "dropped_on_capacity",
+    rpcError: null,
+    description: "the lowest priority when the scheduler was full",
   },
 ];
 
