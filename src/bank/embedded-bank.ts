@@ -4,7 +4,8 @@
 // its own check is switched off), its own signature dedup over that window (AlreadyProcessed), block and
 // per-account cost limits, and a faucet. Knows nothing of HTTP.
 
-import { getAddressDecoder, getAddressEncoder, getBase58Decoder } from "@solana/kit";
+import { createHash, randomBytes } from "node:crypto";
+import { getAddressDecoder, getAddressEncoder, getBase58Decoder, getBase58Encoder } from "@solana/kit";
 import { Account, Clock, EpochSchedule, FailedTransactionMetadata, LiteSvm } from "litesvm/dist/internal";
 import { isOutriderError } from "../errors.ts";
 import {
@@ -128,6 +129,7 @@ export interface SlotEvent {
 }
 
 const base58 = getBase58Decoder();
+const base58Bytes = getBase58Encoder();
 const addressDecoder = getAddressDecoder();
 const addressEncoder = getAddressEncoder();
 
@@ -147,6 +149,13 @@ export class EmbeddedBank {
   private readonly accountCostUnits = new Map<string, number>();
   private readonly slotListeners = new Set<(event: SlotEvent) => void>();
   private clock: ReturnType<typeof setInterval> | null = null;
+  /**
+   * litesvm's blockhash chain is the same at every start (a fixed genesis hash, then a hash of the
+   * previous one), so a transaction signed before a restart would find its blockhash valid again once
+   * the new chain reaches that slot, and execute twice. The bank publishes its own chain instead: each
+   * of litesvm's hashes mixed with this start's random salt (litesvm's own check is off).
+   */
+  private readonly bootSalt = randomBytes(32);
 
   constructor(config: Partial<EmbeddedBankConfig> = {}) {
     this.config = { ...DEFAULT_BANK_CONFIG, ...config };
@@ -163,7 +172,7 @@ export class EmbeddedBank {
     this.svm.setSigverify(this.config.sigverify);
     const slotsPerEpoch = BigInt(this.config.slotsPerEpoch);
     this.svm.setEpochSchedule(new EpochSchedule(slotsPerEpoch, slotsPerEpoch, false, 0n, 0n));
-    this.genesisHash = this.svm.latestBlockhash();
+    this.genesisHash = this.saltedBlockhash();
     this.window = new BlockhashWindow(this.config.blockhashMaxAgeSlots);
     this.window.push(0, this.genesisHash);
     this.svm.setAccount(
@@ -171,6 +180,15 @@ export class EmbeddedBank {
       new Account(this.config.faucetLamports, new Uint8Array(0), new Uint8Array(32), false, 0n),
     );
     this.startSlot(1);
+  }
+
+  /** litesvm's current blockhash, salted with this start's random salt (see bootSalt). */
+  private saltedBlockhash(): string {
+    const digest = createHash("sha256")
+      .update(this.bootSalt)
+      .update(base58Bytes.encode(this.svm.latestBlockhash()) as Uint8Array)
+      .digest();
+    return base58.decode(new Uint8Array(digest));
   }
 
   /** Starts the slot clock (no-op when slotMs is 0). */
@@ -235,7 +253,7 @@ export class EmbeddedBank {
   private startSlot(slot: number): void {
     this.currentSlot = slot;
     this.svm.expireBlockhash();
-    this.window.push(slot, this.svm.latestBlockhash());
+    this.window.push(slot, this.saltedBlockhash());
     const epoch = Math.floor(slot / this.config.slotsPerEpoch);
     const unixTimestampSec = this.genesisUnixTimestampSec + Math.floor((slot * this.config.slotMs) / 1000);
     this.svm.setClock(

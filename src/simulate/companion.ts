@@ -10,6 +10,7 @@ import type { CompanionAddress } from "./protocol.ts";
 
 const START_TIMEOUT_MS = 60_000;
 const STDERR_LINES_KEPT = 40;
+const STATUS_WAIT_MS = 5_000;
 const LISTENING = /outrider listening rpc=(\S+) pubsub=(\S+) tpu=(\S+):(\d+)/;
 
 /** The command that runs this executable: [binary] when compiled, [bun, src/cli/main.ts] from source. */
@@ -127,7 +128,19 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
     tpuPort: Number(tpuPort),
     exited: child.exited,
     async status() {
-      return (await (await fetch(`${rpcUrl}/status`)).json()) as CompanionStatus;
+      // The stage list reaches /status a moment after the listening line: wait for it.
+      const deadline = performance.now() + STATUS_WAIT_MS;
+      for (;;) {
+        const status = (await (await fetch(`${rpcUrl}/status`)).json()) as Partial<CompanionStatus>;
+        if (Array.isArray(status.stages) || performance.now() > deadline)
+          return {
+            ...status,
+            stages: status.stages ?? [],
+            flags: status.flags ?? {},
+            flagsUnavailable: status.flagsUnavailable ?? [],
+          } as CompanionStatus;
+        await Bun.sleep(20);
+      }
     },
     async metricsText() {
       return await (await fetch(`${rpcUrl}/metrics`)).text();

@@ -342,6 +342,17 @@ export function renderTable(report: SimulationReport): string {
   lines.push(
     "latency: send → first getSignatureStatuses answer showing it executed (client, pooled over runs, 5% buckets); server: Outrider's intake → executed histogram (bucket bounds)",
   );
+  for (const run of report.runs) {
+    const restart = run.client.restart;
+    if (restart === null) continue;
+    const outcomes = run.client.ackedOutcomes;
+    lines.push(
+      `restart (${run.profile}#${run.round}): kill -9 at ${(restart.restartedAtMs / 1000).toFixed(1)} s; acknowledged ${fmt(run.client.acked, 0)} = landed ${fmt(outcomes.landed + outcomes.executedWithError, 0)} + dropped ${fmt(outcomes.dropped, 0)} + unknown ${fmt(outcomes.unknown, 0)}` +
+        `; before the crash: acknowledged ${fmt(restart.ackedBeforeCrash, 0)}, landed ${fmt(restart.landedBeforeCrash, 0)}, dropped ${fmt(restart.droppedBeforeCrash, 0)}, unknown ${fmt(restart.unknownAtCrash, 0)}` +
+        `; re-sent ${fmt(restart.replayed, 0)} copies to the restarted companion: ${topCounts(restart.replayOutcomes, 5)}` +
+        `; executed again ${fmt(restart.executedAfterRestart, 0)} (twice: ${fmt(restart.executedTwice, 0)}); landed after the restart ${fmt(restart.landedAfterRestart, 0)}`,
+    );
+  }
   lines.push(`verdict (${report.scenario}): ${report.verdict.pass ? "PASS" : "FAIL"}`);
   for (const check of report.verdict.checks)
     lines.push(`  ${check.pass ? "ok  " : "FAIL"} ${check.name}: ${check.detail}`);

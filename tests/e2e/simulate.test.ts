@@ -76,3 +76,41 @@ describe("outrider simulate", () => {
     expect(svg).toContain("trading round 1");
   }, 90_000);
 });
+
+describe("outrider simulate --scenario restart", () => {
+  test("kill -9 mid-run: acknowledged = landed + dropped + unknown, and nothing executes again", async () => {
+    const jsonFile = join(dir, "restart.json");
+    const result = await runOutrider([
+      "simulate",
+      "--scenario",
+      "restart",
+      "--duration-s",
+      "4",
+      "--rate",
+      "250",
+      "--json",
+      jsonFile,
+      "--quiet",
+      ...SMALL,
+    ]);
+    if (result.exitCode !== 0) console.error(result.stdout, result.stderr);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("verdict (restart): PASS");
+    const report = JSON.parse(readFileSync(jsonFile, "utf8"));
+    expect(Object.keys(report.profiles)).toEqual(["trading"]);
+    const [run] = report.runs;
+    expect(run.restarts).toBe(1);
+    const { acked, ackedOutcomes, restart } = run.client;
+    expect(acked).toBeGreaterThan(0);
+    expect(
+      ackedOutcomes.landed + ackedOutcomes.executedWithError + ackedOutcomes.dropped + ackedOutcomes.unknown,
+    ).toBe(acked);
+    expect(ackedOutcomes.other).toBe(0);
+    expect(restart.ackedBeforeCrash).toBeGreaterThan(0);
+    expect(restart.replayed).toBeGreaterThanOrEqual(restart.ackedBeforeCrash);
+    expect(restart.executedAfterRestart).toBe(0);
+    expect(restart.executedTwice).toBe(0);
+    expect(restart.landedAfterRestart).toBeGreaterThan(0);
+    expect(run.client.ledger.ok).toBe(true);
+  }, 90_000);
+});
