@@ -31,6 +31,7 @@ import {
   NOT_INCLUDED_REASONS,
   PROCESSED_CODES,
 } from "./scheduler-bindings.ts";
+import { type SlotTiming, slotLengths } from "./slot-timing.ts";
 import {
   notIncludedReasonFor,
   type TransactionErrorJson,
@@ -63,6 +64,9 @@ export interface EmbeddedBankConfig {
   slotsPerEpoch: number;
   /** Cap on signatures remembered for AlreadyProcessed (they also expire with their blockhash). */
   processedSignaturesMax: number;
+  /** "adverse": slots run late, end early or are skipped, from slotTimingSeed (slot-timing.ts). */
+  slotTiming: SlotTiming;
+  slotTimingSeed: number;
 }
 
 export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
@@ -73,6 +77,8 @@ export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
   airdropLamportsMax: 1_000_000n * 1_000_000_000n,
   slotsPerEpoch: DEFAULT_SLOTS_PER_EPOCH,
   processedSignaturesMax: 1_000_000,
+  slotTiming: "steady",
+  slotTimingSeed: 1,
 };
 
 /** A batch handed from schedule to bank: raw wire bytes (may be views into a shared buffer). */
@@ -148,7 +154,7 @@ export class EmbeddedBank {
   private blockCostUnits = 0;
   private readonly accountCostUnits = new Map<string, number>();
   private readonly slotListeners = new Set<(event: SlotEvent) => void>();
-  private clock: ReturnType<typeof setInterval> | null = null;
+  private clock: ReturnType<typeof setTimeout> | null = null;
   /**
    * litesvm's blockhash chain is the same at every start (a fixed genesis hash, then a hash of the
    * previous one), so a transaction signed before a restart would find its blockhash valid again once
@@ -194,11 +200,26 @@ export class EmbeddedBank {
   /** Starts the slot clock (no-op when slotMs is 0). */
   start(): void {
     if (this.clock !== null || this.config.slotMs === 0) return;
-    this.clock = setInterval(() => this.advanceSlot(), this.config.slotMs);
+    if (this.config.slotTiming === "steady") {
+      this.clock = setInterval(() => this.advanceSlot(), this.config.slotMs);
+      return;
+    }
+    const nextLengthMs = slotLengths(this.config.slotTiming, this.config.slotMs, this.config.slotTimingSeed);
+    const endSlot = () => {
+      this.advanceSlot();
+      let lengthMs = nextLengthMs();
+      // A skipped slot gets no time at all: it ends as it starts.
+      while (lengthMs === 0) {
+        this.advanceSlot();
+        lengthMs = nextLengthMs();
+      }
+      this.clock = setTimeout(endSlot, lengthMs);
+    };
+    this.clock = setTimeout(endSlot, nextLengthMs() || this.config.slotMs);
   }
 
   stop(): void {
-    if (this.clock !== null) clearInterval(this.clock);
+    if (this.clock !== null) clearTimeout(this.clock);
     this.clock = null;
   }
 

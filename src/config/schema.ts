@@ -97,6 +97,20 @@ export const ConfigSchema = z
           .max(1e15)
           .default(100_000_000_000)
           .describe("Embedded bank: largest requestAirdrop the faucet grants."),
+        // Slot timing (outrider simulate --scenario slot-drift).
+        slot_timing: z
+          .enum(["steady", "adverse"])
+          .default("steady")
+          .describe(
+            "Embedded bank: steady slots of slot_ms, or adverse (for testing): seeded slots that run late (1.5–3×), end early (0.2–0.6×) or are skipped.",
+          ),
+        slot_timing_seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(4_294_967_295)
+          .default(1)
+          .describe("Embedded bank: seed of the adverse slot timing sequence."),
       })
       .strict()
       .prefault({}),

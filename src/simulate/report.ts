@@ -30,6 +30,8 @@ export interface ProfileSummary {
   gc: { pauseMsP99: number; pauseMsMax: number; pauseMsPerSecond: number; collections: number };
   udpKernelDrops: number;
   ledgerOk: boolean;
+  /** Highest 1-minute host load average seen at a run's start or end (2 = both cores busy). */
+  hostLoadAverageMax: number;
 }
 
 export interface Spread {
@@ -154,6 +156,9 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
     },
     udpKernelDrops: runs.reduce((sum, run) => sum + (run.server.udpKernelDrops ?? 0), 0),
     ledgerOk: runs.every((run) => run.client.ledger.ok),
+    hostLoadAverageMax: roundForReport(
+      Math.max(...runs.map((run) => Math.max(run.hostLoadAverage.start, run.hostLoadAverage.end))),
+    ),
   };
 }
 
@@ -328,6 +333,10 @@ export function renderTable(report: SimulationReport): string {
   row(
     "ledger (no double execution)",
     profiles.map((p) => (p.ledgerOk ? "ok" : "MISMATCH")),
+  );
+  row(
+    "host load average (max)",
+    profiles.map((p) => fmt(p.hostLoadAverageMax, 1)),
   );
   const header: [string, ...string[]] = ["", ...names, ratios ? "trading ÷ baseline (spread)" : ""];
   const all = [header, ...rows];

@@ -5,6 +5,7 @@
 // scrape taken when setup finished), the GC log since then, the kernel's UDP drops at the TPU port, and
 // SIGTERM. In the restart scenario the companion is killed with SIGKILL at the set time and started
 // again, and the client is told where it now listens.
+import { loadavg } from "node:os";
 import type { Subprocess } from "bun";
 import { type Companion, type CompanionStatus, selfCommand, startCompanion } from "./companion.ts";
 import { simulateError } from "./errors.ts";
@@ -76,6 +77,8 @@ export interface RunResult {
   gc: GcSummary & { allocatedBytesPerSecond: number; pauseMsPerSecond: number };
   timeline: TimelineSample[];
   restarts: number;
+  /** The host's 1-minute load average when the workload started and when it ended (others share the machine). */
+  hostLoadAverage: { start: number; end: number };
 }
 
 interface CpuBaseline {
@@ -164,6 +167,7 @@ async function measure(
   let cpuBaseline: CpuBaseline = { companionMs: 0, stageMs: new Map() };
   let gcMark: GcMark | null = null;
   let startedAt = 0;
+  let loadAtStart = 0;
   let rssStart = 0;
   let rssMax = 0;
   let lastCpuMs = 0;
@@ -260,6 +264,7 @@ async function measure(
       if (message.type === "setup-done") {
         await takeBaseline();
         startedAt = performance.now();
+        loadAtStart = loadavg()[0];
         rssStart = rssBytes(companion.pid) ?? 0;
         sample();
         sampler = setInterval(sample, 1000);
@@ -363,6 +368,7 @@ async function measure(
     },
     timeline,
     restarts,
+    hostLoadAverage: { start: loadAtStart, end: loadavg()[0] },
   };
 }
 
