@@ -45,8 +45,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = Object.freeze([
     "enable_trading_cache",
     "trading account cache, prefetch, transaction template cache, signature-verification cache",
     ["accounts", "verify"],
-    false,
-    5,
+    true,
   ),
   flag(
     "enable_adaptive_buffering",
