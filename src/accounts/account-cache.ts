@@ -38,7 +38,20 @@ export const PUT_STALE = 0;
 export const PUT_INSERTED = 1;
 export const PUT_UPDATED = 2;
 export const PUT_REJECTED = 3;
-export type PutOutcome = typeof PUT_STALE | typeof PUT_INSERTED | typeof PUT_UPDATED | typeof PUT_REJECTED;
+/** update(): the address is not cached (nothing stored). */
+export const PUT_ABSENT = 4;
+export type PutOutcome =
+  | typeof PUT_STALE
+  | typeof PUT_INSERTED
+  | typeof PUT_UPDATED
+  | typeof PUT_REJECTED
+  | typeof PUT_ABSENT;
+
+/**
+ * Called for every entry that leaves the cache (evicted, refused, deleted, cleared), before it goes,
+ * with the newest slot known for it. Must not call back into the cache.
+ */
+export type EvictionListener<V> = (value: V, seenSlot: number) => void;
 
 const WINDOW = 0;
 const PROBATION = 1;
@@ -47,7 +60,7 @@ const FREE = 3;
 const DETACHED = 4;
 const NONE = -1;
 
-export interface AccountCacheOptions {
+export interface AccountCacheOptions<V = unknown> {
   /** Bound on the sum of entry weights (data bytes + entryOverheadBytes). */
   capacityBytes: number;
   /** Bound on the number of entries; sizes every table up front. */
@@ -59,6 +72,7 @@ export interface AccountCacheOptions {
   adaptive?: boolean;
   /** Seed of the address hash and admission randomness (default: random). */
   seed?: number;
+  onEvict?: EvictionListener<V>;
 }
 
 export interface AccountCacheStats {
@@ -106,6 +120,9 @@ export class AccountCache<V> {
   private readonly floor: SlotFloor;
   private readonly values: (V | undefined)[];
   private readonly slots: Float64Array;
+  /** Newest slot a write of the entry's account was seen at (≥ slots[e]); the value serves only when equal. */
+  private readonly seenSlots: Float64Array;
+  private readonly onEvict: EvictionListener<V> | undefined;
   private readonly weights: Float64Array;
   private readonly segmentOf: Uint8Array;
   private readonly prev: Int32Array;
@@ -123,7 +140,7 @@ export class AccountCache<V> {
   private mainCountMax = 0;
   private protectedCountMax = 0;
 
-  constructor(options: AccountCacheOptions) {
+  constructor(options: AccountCacheOptions<V>) {
     const { capacityBytes, entriesMax } = options;
     assertCapacity(capacityBytes);
     if (!Number.isInteger(entriesMax) || entriesMax < 1 || entriesMax > ENTRIES_MAX_LIMIT)
@@ -152,6 +169,8 @@ export class AccountCache<V> {
     this.floor = new SlotFloor(entriesMax);
     this.values = new Array<V | undefined>(slotsTotal).fill(undefined);
     this.slots = new Float64Array(slotsTotal);
+    this.seenSlots = new Float64Array(slotsTotal);
+    this.onEvict = options.onEvict;
     this.weights = new Float64Array(slotsTotal);
     this.segmentOf = new Uint8Array(slotsTotal).fill(FREE);
     this.prev = new Int32Array(slotsTotal).fill(NONE);
@@ -185,7 +204,7 @@ export class AccountCache<V> {
     if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
     this.sketch.increment(this.index.lastHash);
-    if (entry >= 0 && this.slots[entry] >= minSlot) {
+    if (entry >= 0 && this.slots[entry] >= minSlot && this.slots[entry] >= this.seenSlots[entry]) {
       this.hits++;
       this.onHit(entry);
       this.lastSlot = this.slots[entry];
@@ -202,7 +221,27 @@ export class AccountCache<V> {
   peek(address: Uint8Array, offset = 0, minSlot = 0): V | undefined {
     if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
-    if (entry < 0 || this.slots[entry] < minSlot) return undefined;
+    if (entry < 0 || this.slots[entry] < minSlot || this.slots[entry] < this.seenSlots[entry])
+      return undefined;
+    this.lastSlot = this.slots[entry];
+    return this.values[entry];
+  }
+
+  /**
+   * Newest slot known for the address: the newest write seen for a cached account, else the slot floor
+   * of its hash bucket (conservative: at least the newest slot seen for any address sharing it); -1 if none.
+   */
+  seenSlotOf(address: Uint8Array, offset = 0): number {
+    assertAddressSlice(address, offset);
+    const entry = this.index.find(address, offset);
+    return entry >= 0 ? this.seenSlots[entry] : this.floor.floorOf(this.index.lastHash);
+  }
+
+  /** The value held for the address whatever its slot (no access recorded), or undefined. */
+  held(address: Uint8Array, offset = 0): V | undefined {
+    assertAddressSlice(address, offset);
+    const entry = this.index.find(address, offset);
+    if (entry < 0) return undefined;
     this.lastSlot = this.slots[entry];
     return this.values[entry];
   }
@@ -210,9 +249,55 @@ export class AccountCache<V> {
   /**
    * Stores `value`, observed at `slot`, whose account data is `dataBytes` long. An older slot than the
    * one held (or than one that left the cache) is ignored: PUT_STALE. A write at the same slot replaces
-   * (later write within a slot wins). Updates of a cached account keep its place in the policy.
+   * (later write within a slot wins) unless `replaceSameSlot` is false (a load, which may have read the
+   * slot's state before a write it does not show). Updates of a cached account keep its place in the policy.
    */
-  put(address: Uint8Array, offset: number, value: V, slot: number, dataBytes: number): PutOutcome {
+  put(
+    address: Uint8Array,
+    offset: number,
+    value: V,
+    slot: number,
+    dataBytes: number,
+    replaceSameSlot = true,
+  ): PutOutcome {
+    return this.write(address, offset, value, slot, dataBytes, replaceSameSlot, true);
+  }
+
+  /**
+   * Like put() with a same-slot replace, but only for an address already cached: an update from a
+   * notification or a bank write. Returns PUT_ABSENT (nothing stored) for an address not cached.
+   */
+  update(address: Uint8Array, offset: number, value: V, slot: number, dataBytes: number): PutOutcome {
+    return this.write(address, offset, value, slot, dataBytes, true, false);
+  }
+
+  /**
+   * A write of the account at `slot` was seen without its value: a cached value older than `slot` no
+   * longer serves (it is kept in place for the newer value to replace), and any later write older than
+   * `slot` is refused. Returns true when a cached value became stale.
+   */
+  invalidate(address: Uint8Array, offset: number, slot: number): boolean {
+    assertAddressSlice(address, offset);
+    if (!Number.isSafeInteger(slot) || slot < 0)
+      throw accountError("SLOT_INVALID", "a slot is a non-negative integer", { slot });
+    const entry = this.index.find(address, offset);
+    if (entry < 0) {
+      this.floor.raise(this.index.lastHash, slot);
+      return false;
+    }
+    if (slot > this.seenSlots[entry]) this.seenSlots[entry] = slot;
+    return this.slots[entry] < slot;
+  }
+
+  private write(
+    address: Uint8Array,
+    offset: number,
+    value: V,
+    slot: number,
+    dataBytes: number,
+    replaceSameSlot: boolean,
+    insert: boolean,
+  ): PutOutcome {
     assertAddressSlice(address, offset);
     if (!Number.isSafeInteger(slot) || slot < 0)
       throw accountError("SLOT_INVALID", "a slot is a non-negative integer", { slot });
@@ -228,12 +313,13 @@ export class AccountCache<V> {
     const entry = this.index.find(address, offset);
     const hash = this.index.lastHash;
     if (entry >= 0) {
-      if (slot < this.slots[entry]) {
+      if (slot < this.slots[entry] || (!replaceSameSlot && slot === this.slots[entry])) {
         this.staleWritesIgnored++;
         return PUT_STALE;
       }
       this.values[entry] = value;
       this.slots[entry] = slot;
+      if (slot > this.seenSlots[entry]) this.seenSlots[entry] = slot;
       const delta = weight - this.weights[entry];
       if (delta !== 0) {
         this.weights[entry] = weight;
@@ -244,10 +330,13 @@ export class AccountCache<V> {
           return PUT_REJECTED;
         }
         this.enforceBounds();
+        // Growing may have made the entry itself the victim.
+        if (this.segmentOf[entry] === FREE) return PUT_REJECTED;
       }
       this.updates++;
       return PUT_UPDATED;
     }
+    if (!insert) return PUT_ABSENT;
     if (slot < this.floor.floorOf(hash)) {
       this.staleWritesIgnored++;
       return PUT_STALE;
@@ -261,6 +350,7 @@ export class AccountCache<V> {
     this.index.insert(id, address, offset, hash);
     this.values[id] = value;
     this.slots[id] = slot;
+    this.seenSlots[id] = slot;
     this.weights[id] = weight;
     this.link(WINDOW, id);
     this.inserts++;
@@ -278,6 +368,26 @@ export class AccountCache<V> {
     if (entry < 0) return false;
     this.release(entry);
     return true;
+  }
+
+  /** Drops every entry (each raises its floor, so nothing older can come back); keeps the frequencies. */
+  clear(): void {
+    for (let segment = WINDOW; segment <= PROTECTED; segment++) {
+      while (this.heads[segment] !== NONE) this.release(this.heads[segment]);
+    }
+  }
+
+  /**
+   * Calls `visit` for every cached value, hottest first: protected (most recent first), then probation,
+   * then the window. Stops when `visit` returns false. For saving the hot set.
+   */
+  forEachHottest(visit: (value: V, slot: number, dataWeight: number) => boolean): void {
+    for (const segment of [PROTECTED, PROBATION, WINDOW]) {
+      for (let entry = this.tails[segment]; entry !== NONE; entry = this.prev[entry]) {
+        if (!visit(this.values[entry] as V, this.slots[entry], this.weights[entry] - this.entryOverheadBytes))
+          return;
+      }
+    }
   }
 
   /** Changes the byte bound live; shrinking evicts at once. */
@@ -502,6 +612,7 @@ export class AccountCache<V> {
 
   /** Drops an entry (linked or detached); its slot raises the floor. */
   private release(entry: number): void {
+    if (this.onEvict !== undefined) this.onEvict(this.values[entry] as V, this.seenSlots[entry]);
     if (this.segmentOf[entry] !== DETACHED) this.unlink(entry);
     this.floor.raise(this.index.keyHash[entry], this.slots[entry]);
     this.index.remove(entry);

@@ -5,6 +5,8 @@
 // it executes (signature notifications), and the accounts Outrider's clients read (through the trading
 // account cache when enable_trading_cache is on, else straight from the node). It serves the same
 // MessagePort methods as the embedded bank, plus the pass-through of every other JSON-RPC method.
+import { CachedAccounts } from "../accounts/cached-accounts.ts";
+import { TraceRecorder } from "../accounts/trace-recorder.ts";
 import { NOT_INCLUDED_REASONS } from "../bank/scheduler-bindings.ts";
 import { StatusStore } from "../bank/status-store.ts";
 import { notIncludedReasonLabel } from "../metrics/labels.ts";
@@ -24,7 +26,8 @@ import { base58Encode } from "../tx/base58.ts";
 import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { UpstreamAccountLoader } from "./account-loader.ts";
-import { AccountSubscriptions, HOLDER_CLIENT } from "./account-subscriptions.ts";
+import { AccountSubscriptions, HOLDER_CACHE, HOLDER_CLIENT } from "./account-subscriptions.ts";
+import { CacheMetrics } from "./cache-metrics.ts";
 import { ChainFollower } from "./chain-follower.ts";
 import { Forwarder, type ForwardOutcome } from "./forwarder.ts";
 import { SignatureTracker } from "./signature-tracker.ts";
@@ -163,21 +166,53 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
 
   const loadDuration = metrics.histogram("outrider_accounts_load_duration_seconds", {});
   const loader = new UpstreamAccountLoader(client, (seconds) => loadDuration.observe(seconds));
-  const subscriptions = new AccountSubscriptions(pubsub, (address, slot) => {
-    emit({ type: "accountsWritten", slot, addresses: [address] });
+  const cacheEnabled = config.flags.enable_trading_cache;
+  let cached: CachedAccounts | null = null;
+  const subscriptions = new AccountSubscriptions(pubsub, (address, slot, account, holders) => {
+    cached?.applyNotification(address, slot, account);
+    if (holders & HOLDER_CLIENT) emit({ type: "accountsWritten", slot, addresses: [address] });
   });
-  const readDurationUpstream = metrics.histogram("outrider_accounts_read_duration_seconds", {
-    served: "upstream",
-  });
+  const trace =
+    cacheEnabled && config.accounts.cache_trace_file !== ""
+      ? new TraceRecorder(config.accounts.cache_trace_file)
+      : null;
+  if (cacheEnabled) {
+    cached = new CachedAccounts({
+      capacityBytes: config.accounts.cache_bytes_max,
+      entriesMax: config.accounts.cache_entries_max,
+      source: loader,
+      feed: {
+        hold: (address) => subscriptions.hold(address, HOLDER_CACHE),
+        release: (address) => subscriptions.release(address, HOLDER_CACHE),
+        activeSince: (address, sinceMs) => subscriptions.activeSince(address, sinceMs),
+      },
+      chain: follower,
+      onAccess: trace ? (address, dataBytes) => trace.record(address, 0, dataBytes) : undefined,
+    });
+    // The change feed was lost: nothing cached can be trusted any more.
+    pubsub.onReset(() => cached?.reset());
+  }
+  const cacheMetrics = cached ? new CacheMetrics(metrics, cached) : null;
+  const readDuration = {
+    cache: metrics.histogram("outrider_accounts_read_duration_seconds", { served: "cache" }),
+    upstream: metrics.histogram("outrider_accounts_read_duration_seconds", { served: "upstream" }),
+  };
   const reader: AccountReader = {
     async read(addresses, commitment) {
       const startedMs = performance.now();
-      const loaded = await loader.load(addresses, commitment);
-      readDurationUpstream.observe((performance.now() - startedMs) / 1000);
-      return loaded;
+      if (cached === null) {
+        const loaded = await loader.load(addresses, commitment);
+        readDuration.upstream.observe((performance.now() - startedMs) / 1000);
+        return loaded;
+      }
+      const answer = await cached.read(addresses, commitment);
+      (answer.fromCache ? readDuration.cache : readDuration.upstream).observe(
+        (performance.now() - startedMs) / 1000,
+      );
+      cacheMetrics?.sync();
+      return { slot: answer.slot, accounts: answer.accounts };
     },
   };
-  const cacheEnabled = config.flags.enable_trading_cache;
   const service = new UpstreamService({
     client,
     follower,
@@ -207,6 +242,9 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     trackMs: 120_000,
     pollAfterMs: Math.max(200, config.upstream.chain_poll_ms),
     onExecuted: (execution) => {
+      // The accounts it wrote changed at that slot: older cached values stop serving (read-your-writes).
+      if (execution.err === null)
+        for (const address of execution.tag) cached?.invalidate(address, execution.slot);
       statusStore.recordExecuted(execution.signature, execution.slot, execution.err);
     },
   });
@@ -320,6 +358,15 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     return taken;
   };
 
+  const metricsTimer = cacheMetrics ? setInterval(() => cacheMetrics.sync(), 250) : null;
+  context.onControlMessage((message) => {
+    const live = message as { type?: string; cacheBytesMax?: number };
+    if (live?.type === "accounts-live" && typeof live.cacheBytesMax === "number" && cached) {
+      cached.setCapacityBytes(live.cacheBytesMax);
+      cacheMetrics?.sync();
+      context.log("info", "account cache capacity changed", { cacheBytesMax: live.cacheBytesMax });
+    }
+  });
   const poller = new RingPoller([input], attachDoorbell(init.doorbells["work:bank"]));
   announceReady(context, { mode: "upstream", upstream: upstreamUrl, pubsub: pubsub.url });
   while (!context.stopRequested()) {
@@ -328,6 +375,8 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.allSettled([...inFlight]);
+  if (metricsTimer) clearInterval(metricsTimer);
+  await trace?.close();
   tracker.stop();
   follower.stop();
   pubsub.close();
