@@ -34,8 +34,10 @@ function seeded(seed: number) {
 
 describe("k lanes over one account state", () => {
   test("any lane interleaving leaves the same accounts as the batches run one after another", () => {
-    const sequential = new EmbeddedBank({ slotMs: 0, sigverify: false });
-    const parallel = new EmbeddedBank({ slotMs: 0, sigverify: false });
+    // One salt for both: the same signed transactions must be valid on both banks.
+    const blockhashSalt = new Uint8Array(32).fill(3);
+    const sequential = new EmbeddedBank({ slotMs: 0, sigverify: false, blockhashSalt });
+    const parallel = new EmbeddedBank({ slotMs: 0, sigverify: false, blockhashSalt });
     const users = Array.from({ length: USERS }, () => Keypair.generate());
     for (const user of users)
       for (const bank of [sequential, parallel]) {
