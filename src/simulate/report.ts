@@ -32,6 +32,8 @@ export interface ProfileSummary {
   ledgerOk: boolean;
   /** Highest 1-minute host load average seen at a run's start or end (2 = both cores busy). */
   hostLoadAverageMax: number;
+  /** Most the load client ever fell behind its schedule (a loaded machine; the offered load was late). */
+  clientSendLagMsMax: number;
 }
 
 export interface Spread {
@@ -156,6 +158,7 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
     },
     udpKernelDrops: runs.reduce((sum, run) => sum + (run.server.udpKernelDrops ?? 0), 0),
     ledgerOk: runs.every((run) => run.client.ledger.ok),
+    clientSendLagMsMax: roundForReport(Math.max(...runs.map((run) => run.client.sendLagMsMax))),
     hostLoadAverageMax: roundForReport(
       Math.max(...runs.map((run) => Math.max(run.hostLoadAverage.start, run.hostLoadAverage.end))),
     ),
@@ -203,6 +206,10 @@ const fmt = (value: number, digits = 1) =>
   Number.isFinite(value)
     ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 })
     : "–";
+
+/** A histogram bound: beyond the last finite bucket (1 s) it is only known to be more. */
+const bound = (valueMs: number, digits: number) =>
+  valueMs === Number.POSITIVE_INFINITY ? ">1000" : fmt(valueMs, digits);
 
 function topCounts(counts: Record<string, number>, limit = 3): string {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -277,7 +284,7 @@ export function renderTable(report: SimulationReport): string {
   );
   row(
     "server p50/p99 ms ≤",
-    profiles.map((p) => `${fmt(p.serverLatencyMs.p50, 2)}/${fmt(p.serverLatencyMs.p99, 1)}`),
+    profiles.map((p) => `${bound(p.serverLatencyMs.p50, 2)}/${bound(p.serverLatencyMs.p99, 1)}`),
   );
   row(
     "dropped",
@@ -333,6 +340,10 @@ export function renderTable(report: SimulationReport): string {
   row(
     "ledger (no double execution)",
     profiles.map((p) => (p.ledgerOk ? "ok" : "MISMATCH")),
+  );
+  row(
+    "client send lag max ms",
+    profiles.map((p) => fmt(p.clientSendLagMsMax, 0)),
   );
   row(
     "host load average (max)",

@@ -81,6 +81,9 @@ export interface RunResult {
   hostLoadAverage: { start: number; end: number };
 }
 
+/** Setup can take a while on a loaded machine; after it the client reports every second. */
+const CLIENT_SILENCE_MS_MAX = 120_000;
+
 interface CpuBaseline {
   companionMs: number;
   stageMs: Map<string, number>;
@@ -243,6 +246,13 @@ async function measure(
   let sampler: ReturnType<typeof setInterval> | null = null;
   let result: ClientResult | null = null;
   let clientError: string | null = null;
+  // A client that says nothing for this long (it reports every second) is stuck: stop it.
+  let lastClientMessageAt = performance.now();
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastClientMessageAt < CLIENT_SILENCE_MS_MAX) return;
+    clientError = `no message from the load client for ${CLIENT_SILENCE_MS_MAX / 1000} s`;
+    client.kill("SIGKILL");
+  }, 1000);
   const companionDied = (async () => {
     for (;;) {
       const watched = companion;
@@ -254,6 +264,7 @@ async function measure(
   const reading = (async () => {
     for await (const line of readLines(client.stdout as ReadableStream<Uint8Array>)) {
       if (line.trim() === "") continue;
+      lastClientMessageAt = performance.now();
       let message: ClientMessage;
       try {
         message = JSON.parse(line) as ClientMessage;
@@ -288,6 +299,7 @@ async function measure(
     reading.then(() => "client" as const),
     companionDied.then((code) => ({ companionExit: code })),
   ]);
+  clearInterval(watchdog);
   if (sampler !== null) clearInterval(sampler);
   if (restartTimer !== null) clearTimeout(restartTimer);
   if (typeof outcome === "object")

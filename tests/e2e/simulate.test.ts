@@ -27,6 +27,22 @@ function expectSaneLatency(latency: LatencyMs): void {
 }
 
 describe("outrider simulate", () => {
+  test("--help lists the scenarios; usage mistakes exit 2 with a clear message", async () => {
+    const help = await runOutrider(["simulate", "--help"]);
+    expect(help.exitCode).toBe(0);
+    for (const scenario of ["steady", "overload", "soak", "slot-drift", "restart"])
+      expect(help.stdout).toContain(scenario);
+    const unknown = await runOutrider(["simulate", "--scenario", "nope"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("unknown scenario 'nope'");
+    const profile = await runOutrider(["simulate", "--profile", "fast"]);
+    expect(profile.exitCode).toBe(2);
+    expect(profile.stderr).toContain("--profile must be baseline, trading or both");
+    const rate = await runOutrider(["simulate", "--rate", "-5"]);
+    expect(rate.exitCode).toBe(2);
+    expect(rate.stderr).toContain("--rate");
+  });
+
   test("steady, both profiles: progress, table, JSON report and plot", async () => {
     const jsonFile = join(dir, "steady.json");
     const plotFile = join(dir, "steady.svg");
