@@ -1,10 +1,11 @@
-// End-to-end baseline pipeline: transfers/s through a real `outrider run` (all flags off)
+// End-to-end pipeline: transfers/s through a real `outrider run` (profile baseline by default)
 // over UDP and over JSON-RPC sendTransaction, and the latency from intake to executed
 // (p50/p99, from the pipeline's own latency histogram). Clients run in this process; the
-// companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--json FILE]
-import { createPrivateKey, sign } from "node:crypto";
+// companion in its own. Usage: bun bench/pipeline.bench.ts [--transactions N] [--rate-tps N] [--profile NAME] [--json FILE]
+import { sign } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
+import { keypairFromSeed } from "../src/simulate/keys.ts";
 import { startOutrider } from "../tests/helpers/outrider-process.ts";
 import { writeBenchJson } from "./json-output.ts";
 
@@ -13,6 +14,7 @@ const { values } = parseArgs({
   options: {
     transactions: { type: "string", default: "3000" },
     "rate-tps": { type: "string", default: "2000" },
+    profile: { type: "string", default: "baseline" },
     json: { type: "string" },
   },
 });
@@ -28,15 +30,6 @@ async function pace(startedMs: number, sent: number): Promise<void> {
   if (waitMs > 0) await Bun.sleep(waitMs);
 }
 const PAYERS = 32;
-
-function pkcs8(secretKey: Uint8Array) {
-  const prefix = Buffer.from("302e020100300506032b657004220420", "hex");
-  return createPrivateKey({
-    key: Buffer.concat([prefix, Buffer.from(secretKey.subarray(0, 32))]),
-    format: "der",
-    type: "pkcs8",
-  });
-}
 
 interface Histogram {
   bounds: number[];
@@ -79,14 +72,21 @@ async function executedTotal(rpcUrl: string): Promise<number> {
   return total;
 }
 
-const node = await startOutrider(["--set", "ingress.pool_packets=65536", "--slot-ms", "400"]);
+const node = await startOutrider([
+  "--profile",
+  values.profile,
+  "--set",
+  "ingress.pool_packets=65536",
+  "--slot-ms",
+  "400",
+]);
 const connection = new Connection(node.rpcUrl, { wsEndpoint: node.pubsubUrl, commitment: "confirmed" });
 const payers = Array.from({ length: PAYERS }, () => Keypair.generate());
 for (const payer of payers) {
   const signature = await connection.requestAirdrop(payer.publicKey, 50 * LAMPORTS_PER_SOL);
   await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
 }
-const keys = payers.map((payer) => pkcs8(payer.secretKey));
+const keys = payers.map((payer) => keypairFromSeed(payer.secretKey.subarray(0, 32)).privateKey);
 
 async function signedTransfers(count: number, salt: number): Promise<Buffer[]> {
   const { blockhash } = await connection.getLatestBlockhash();
@@ -173,9 +173,17 @@ const results: Awaited<ReturnType<typeof measure>>[] = [
   ),
 ];
 udp.close();
+/** Resident and peak resident memory of the companion, from /proc (kB → bytes). */
+async function memoryOf(pid: number): Promise<{ rssBytes: number; rssPeakBytes: number }> {
+  const status = await Bun.file(`/proc/${pid}/status`).text();
+  const field = (name: string) =>
+    Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0) * 1024;
+  return { rssBytes: field("VmRSS"), rssPeakBytes: field("VmHWM") };
+}
+const memory = await memoryOf(node.child.pid);
 await node.stop();
 
-console.log("baseline pipeline (all flags off), transfers through `outrider run`:");
+console.log(`profile ${values.profile}, transfers through \`outrider run\`:`);
 console.log("path                                 sent  executed  landed/s  p50 ms  p99 ms");
 for (const result of results) {
   console.log(
@@ -183,4 +191,7 @@ for (const result of results) {
   );
 }
 console.log("(latency: histogram bucket upper bounds; intake to executed in the bank)");
-writeBenchJson({ bench: "pipeline", results });
+console.log(
+  `companion memory after the runs: RSS ${(memory.rssBytes / 2 ** 20).toFixed(1)} MiB, peak ${(memory.rssPeakBytes / 2 ** 20).toFixed(1)} MiB`,
+);
+writeBenchJson({ bench: "pipeline", profile: values.profile, results, memory });

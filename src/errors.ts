@@ -11,6 +11,7 @@
 //   6xxx  bank / execution
 //   7xxx  native helpers
 //   8xxx  JSON-RPC and network intake
+//   9xxx  simulation and benchmarks (outrider simulate)
 
 export const ERROR_DOMAINS = {
   config: 1000,
@@ -21,6 +22,7 @@ export const ERROR_DOMAINS = {
   bank: 6000,
   native: 7000,
   rpc: 8000,
+  simulate: 9000,
 } as const;
 
 export type ErrorContext = Record<string, string | number | boolean | null | undefined>;

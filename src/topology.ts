@@ -37,10 +37,21 @@ export interface RingPlan {
   verifyIndex?: number;
 }
 
-/** ingress → verify: a received packet. */
-export const INGRESS_VERIFY_ENTRY = ["slot", "length", "sourceKind", "reserved"] as const;
-/** verify → schedule: a verified transaction. */
-export const VERIFY_SCHEDULE_ENTRY = ["slot", "length", "reserved", "reserved"] as const;
+/** ingress → verify: a received packet (kind 0), or a returned one (kind 1, INGRESS_ENTRY_RETURNED). */
+export const INGRESS_VERIFY_ENTRY = ["slot", "length", "sourceKind", "kind"] as const;
+/** ingress_verify entry kind: a new packet to verify. */
+export const INGRESS_ENTRY_PACKET = 0;
+/**
+ * ingress_verify entry kind: a transaction that verified but the bank did not include, handed back so
+ * verify forgets its signature in dedup (a retry may run) and, with the trading cache, remembers its
+ * verdicts (the retry is not verified again). Verify answers OUTCOME_SLOT_RETURNED.
+ */
+export const INGRESS_ENTRY_RETURNED = 1;
+/**
+ * verify → schedule: a verified transaction, with its template's cost estimate (compute units) and the
+ * low word of its template id — both 0 when the template cache is off or the shape is not cacheable.
+ */
+export const VERIFY_SCHEDULE_ENTRY = ["slot", "length", "costUnits", "templateId"] as const;
 /** schedule → bank: one transaction of a PackToWorkerMessage batch; the last carries the end flag. */
 export const SCHEDULE_BANK_ENTRY = ["slot", "batchId", "flags", "batchSize"] as const;
 /** bank → schedule: an ExecutionResponse (Agave scheduler bindings). */

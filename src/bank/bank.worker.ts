@@ -37,6 +37,8 @@ runStage(async (context) => {
   const bank = new EmbeddedBank({
     slotMs: init.config.bank.slot_ms,
     airdropLamportsMax: BigInt(init.config.bank.airdrop_lamports_max),
+    slotTiming: init.config.bank.slot_timing,
+    slotTimingSeed: init.config.bank.slot_timing_seed,
   });
   const backend = new LocalBackend(bank, new StatusStore());
   const metrics = attachMetrics(init.metrics).shard("bank");

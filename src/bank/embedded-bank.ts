@@ -4,7 +4,8 @@
 // its own check is switched off), its own signature dedup over that window (AlreadyProcessed), block and
 // per-account cost limits, and a faucet. Knows nothing of HTTP.
 
-import { getAddressDecoder, getAddressEncoder, getBase58Decoder } from "@solana/kit";
+import { createHash, randomBytes } from "node:crypto";
+import { getAddressDecoder, getAddressEncoder, getBase58Decoder, getBase58Encoder } from "@solana/kit";
 import { Account, Clock, EpochSchedule, FailedTransactionMetadata, LiteSvm } from "litesvm/dist/internal";
 import { isOutriderError } from "../errors.ts";
 import {
@@ -30,6 +31,7 @@ import {
   NOT_INCLUDED_REASONS,
   PROCESSED_CODES,
 } from "./scheduler-bindings.ts";
+import { type SlotTiming, slotLengths } from "./slot-timing.ts";
 import {
   notIncludedReasonFor,
   type TransactionErrorJson,
@@ -62,6 +64,14 @@ export interface EmbeddedBankConfig {
   slotsPerEpoch: number;
   /** Cap on signatures remembered for AlreadyProcessed (they also expire with their blockhash). */
   processedSignaturesMax: number;
+  /** "adverse": slots run late, end early or are skipped, from slotTimingSeed (slot-timing.ts). */
+  slotTiming: SlotTiming;
+  slotTimingSeed: number;
+  /**
+   * Salt of this bank's blockhash chain (see bootSalt); null (default) = random per start. Fixed only
+   * where two banks must run in lockstep on the same signed transactions (tests).
+   */
+  blockhashSalt: Uint8Array | null;
 }
 
 export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
@@ -72,6 +82,9 @@ export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
   airdropLamportsMax: 1_000_000n * 1_000_000_000n,
   slotsPerEpoch: DEFAULT_SLOTS_PER_EPOCH,
   processedSignaturesMax: 1_000_000,
+  slotTiming: "steady",
+  slotTimingSeed: 1,
+  blockhashSalt: null,
 };
 
 /** A batch handed from schedule to bank: raw wire bytes (may be views into a shared buffer). */
@@ -128,6 +141,7 @@ export interface SlotEvent {
 }
 
 const base58 = getBase58Decoder();
+const base58Bytes = getBase58Encoder();
 const addressDecoder = getAddressDecoder();
 const addressEncoder = getAddressEncoder();
 
@@ -146,10 +160,18 @@ export class EmbeddedBank {
   private blockCostUnits = 0;
   private readonly accountCostUnits = new Map<string, number>();
   private readonly slotListeners = new Set<(event: SlotEvent) => void>();
-  private clock: ReturnType<typeof setInterval> | null = null;
+  private clock: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * litesvm's blockhash chain is the same at every start (a fixed genesis hash, then a hash of the
+   * previous one), so a transaction signed before a restart would find its blockhash valid again once
+   * the new chain reaches that slot, and execute twice. The bank publishes its own chain instead: each
+   * of litesvm's hashes mixed with this start's random salt (litesvm's own check is off).
+   */
+  private readonly bootSalt: Uint8Array;
 
   constructor(config: Partial<EmbeddedBankConfig> = {}) {
     this.config = { ...DEFAULT_BANK_CONFIG, ...config };
+    this.bootSalt = this.config.blockhashSalt ?? randomBytes(32);
     if (!(this.config.slotMs >= 0) || !(this.config.blockhashMaxAgeSlots >= 1)) {
       throw bankError(
         BANK_CONFIG_INVALID,
@@ -163,7 +185,7 @@ export class EmbeddedBank {
     this.svm.setSigverify(this.config.sigverify);
     const slotsPerEpoch = BigInt(this.config.slotsPerEpoch);
     this.svm.setEpochSchedule(new EpochSchedule(slotsPerEpoch, slotsPerEpoch, false, 0n, 0n));
-    this.genesisHash = this.svm.latestBlockhash();
+    this.genesisHash = this.saltedBlockhash();
     this.window = new BlockhashWindow(this.config.blockhashMaxAgeSlots);
     this.window.push(0, this.genesisHash);
     this.svm.setAccount(
@@ -173,14 +195,38 @@ export class EmbeddedBank {
     this.startSlot(1);
   }
 
+  /** litesvm's current blockhash, salted with this start's random salt (see bootSalt). */
+  private saltedBlockhash(): string {
+    const digest = createHash("sha256")
+      .update(this.bootSalt)
+      .update(base58Bytes.encode(this.svm.latestBlockhash()) as Uint8Array)
+      .digest();
+    return base58.decode(new Uint8Array(digest));
+  }
+
   /** Starts the slot clock (no-op when slotMs is 0). */
   start(): void {
     if (this.clock !== null || this.config.slotMs === 0) return;
-    this.clock = setInterval(() => this.advanceSlot(), this.config.slotMs);
+    if (this.config.slotTiming === "steady") {
+      this.clock = setInterval(() => this.advanceSlot(), this.config.slotMs);
+      return;
+    }
+    const nextLengthMs = slotLengths(this.config.slotTiming, this.config.slotMs, this.config.slotTimingSeed);
+    const endSlot = () => {
+      this.advanceSlot();
+      let lengthMs = nextLengthMs();
+      // A skipped slot gets no time at all: it ends as it starts.
+      while (lengthMs === 0) {
+        this.advanceSlot();
+        lengthMs = nextLengthMs();
+      }
+      this.clock = setTimeout(endSlot, lengthMs);
+    };
+    this.clock = setTimeout(endSlot, nextLengthMs() || this.config.slotMs);
   }
 
   stop(): void {
-    if (this.clock !== null) clearInterval(this.clock);
+    if (this.clock !== null) clearTimeout(this.clock);
     this.clock = null;
   }
 
@@ -235,7 +281,7 @@ export class EmbeddedBank {
   private startSlot(slot: number): void {
     this.currentSlot = slot;
     this.svm.expireBlockhash();
-    this.window.push(slot, this.svm.latestBlockhash());
+    this.window.push(slot, this.saltedBlockhash());
     const epoch = Math.floor(slot / this.config.slotsPerEpoch);
     const unixTimestampSec = this.genesisUnixTimestampSec + Math.floor((slot * this.config.slotMs) / 1000);
     this.svm.setClock(

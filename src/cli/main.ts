@@ -29,6 +29,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "decode and check a wire transaction (base64/base58) as JSON",
     load: () => import("./commands/tx-decode.ts"),
   },
+  simulate: {
+    summary: "end-to-end trading scenario: baseline vs trading profile, throughput and latency",
+    load: () => import("./commands/simulate.ts"),
+  },
   "cache sim": {
     summary: "replay an account access trace: outrider vs LRU vs optimal hit ratio",
     load: () => import("./commands/cache-sim.ts"),

@@ -50,7 +50,15 @@ export interface StatusInfo {
   flags: Record<string, boolean>;
   flagsUnavailable: { key: string; cli: string; source: string }[];
   warnings: string[];
-  stages: { instance: string; cpu: number | null; pinned: boolean; pinReason?: string; detail?: unknown }[];
+  stages: {
+    instance: string;
+    cpu: number | null;
+    pinned: boolean;
+    pinReason?: string;
+    /** Kernel thread id of the stage's Worker (for per-stage CPU time from /proc), null off Linux. */
+    threadId?: number | null;
+    detail?: unknown;
+  }[];
   native: unknown;
 }
 
@@ -71,6 +79,7 @@ export type StageMessage =
       cpu: number | null;
       pinned: boolean;
       pinReason?: string;
+      threadId?: number | null;
       detail?: unknown;
     }
   | { type: "stopped"; instance: string }

@@ -34,6 +34,7 @@ export interface StageRecord {
   ready: boolean;
   pinned: boolean;
   pinReason?: string;
+  threadId?: number | null;
   detail?: unknown;
   stopped: boolean;
 }
@@ -133,6 +134,7 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
                 ready: true,
                 pinned: message.pinned,
                 pinReason: message.pinReason,
+                threadId: message.threadId ?? null,
                 detail: message.detail,
               });
               clearTimeout(timer);
@@ -226,6 +228,7 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
       cpu: record.cpu,
       pinned: record.pinned,
       pinReason: record.pinReason,
+      threadId: record.threadId ?? null,
       detail: record.detail,
     })),
     native: { ...nativeStatus(), topologySource: topology.source },

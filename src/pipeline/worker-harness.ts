@@ -1,6 +1,7 @@
 // Common start-up of a stage Worker: wait for its StageInit, pin the thread to its CPU
 // (or record why not), run the stage, and report ready / stopped / error to the control
 // thread. A stage's own loop checks the control block's stop flags.
+import { readlinkSync } from "node:fs";
 import { pinCurrentThread } from "../native/index.ts";
 import { CONTROL_STOP, CONTROL_STOP_INTAKE, type StageInit, type StageMessage } from "./stage-init.ts";
 
@@ -53,6 +54,16 @@ export function runStage(start: (context: StageContext) => Promise<unknown> | un
   };
 }
 
+/** The calling thread's kernel id (/proc/thread-self → "<pid>/task/<tid>"), or null off Linux. */
+function currentThreadId(): number | null {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Posts the ready message with the pinning outcome; call it when the stage can take work. */
 export function announceReady(context: StageContext, detail?: unknown): void {
   context.post({
@@ -61,6 +72,7 @@ export function announceReady(context: StageContext, detail?: unknown): void {
     cpu: context.init.cpu,
     pinned: context.pin.pinned,
     pinReason: context.pin.reason,
+    threadId: currentThreadId(),
     detail,
   });
 }

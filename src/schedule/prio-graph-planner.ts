@@ -13,6 +13,7 @@
 // the per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets
 // of 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
 
+import { PlanMeter } from "./plan-meter.ts";
 import { PrioGraph } from "./prio-graph.ts";
 import { AccountTable } from "./prio-graph-accounts.ts";
 import {
@@ -65,6 +66,8 @@ export interface PrioGraphPlannerConfig {
   blockComputeUnitsMax?: number;
   /** Per-account write-lock compute-unit limit per block; default 12M. */
   accountWriteComputeUnitsMax?: number;
+  /** Keep live plan figures per slot (plan-meter.ts); default false. */
+  meter?: boolean;
 }
 
 /** Locks predicted for a transaction (e.g. accounts its CPIs will touch), in a buffer of their own. */
@@ -79,8 +82,14 @@ export interface PlannerCounters {
   enqueued: number;
   scheduled: number;
   batches: number;
-  /** Times a transaction was put back because of conflicts with two workers / a waiting one. */
+  /** Times a transaction was put back (conflicts + threads). */
   unschedulable: number;
+  /** …because it conflicts with in-flight work on two workers, or with one that had to wait (Agave's unschedulable_conflicts). */
+  unschedulableConflicts: number;
+  /** …because the one worker its locks allow had no room for another batch (Agave's unschedulable_threads). */
+  unschedulableThreads: number;
+  /** Transactions dropped as the lowest priority of a full planner (Agave's dropped_on_capacity). */
+  droppedOnCapacity: number;
   /** Times a transaction was put off to the next slot by the block or account compute limit. */
   deferredBlockLimit: number;
   deferredAccountLimit: number;
@@ -94,11 +103,14 @@ const STATE_DEFERRED = 3;
 const STATE_IN_FLIGHT = 4;
 
 const RESULT_SCHEDULED = 0;
-const RESULT_UNSCHEDULABLE = 1;
+const RESULT_UNSCHEDULABLE_CONFLICTS = 1;
 const RESULT_DEFERRED = 2;
+const RESULT_UNSCHEDULABLE_THREADS = 3;
 
 export class PrioGraphPlanner {
   readonly workers: number;
+  /** Bit w set for every worker. */
+  private readonly allWorkers: number;
   readonly pendingMax: number;
   readonly accountsMax: number;
   readonly lookAheadMax: number;
@@ -114,6 +126,9 @@ export class PrioGraphPlanner {
     scheduled: 0,
     batches: 0,
     unschedulable: 0,
+    unschedulableConflicts: 0,
+    unschedulableThreads: 0,
+    droppedOnCapacity: 0,
     deferredBlockLimit: 0,
     deferredAccountLimit: 0,
     completed: 0,
@@ -159,6 +174,10 @@ export class PrioGraphPlanner {
   private readonly openSerialRead: Int32Array;
   // Structures.
   private readonly container: IndexedHeap;
+  /** The same transactions as `container`, lowest first: the victim when a full planner drops on capacity. */
+  private readonly containerLowest: IndexedHeap;
+  /** Live plan figures (null unless config.meter). */
+  readonly meter: PlanMeter | null;
   private readonly graph: PrioGraph;
   private readonly locks: ThreadAwareLocks;
   private readonly deferred: Int32Array;
@@ -185,6 +204,7 @@ export class PrioGraphPlanner {
     const code = SCHEDULE_CONFIG_INVALID;
     this.bytes = bytes;
     this.workers = requireInteger(code, "workers", config.workers, 1, WORKERS_MAX);
+    this.allWorkers = this.workers === 32 ? -1 : (1 << this.workers) - 1;
     this.pendingMax = requireInteger(code, "pendingMax", config.pendingMax, 1, 1 << 20);
     this.accountsMax = requireInteger(
       code,
@@ -257,6 +277,8 @@ export class PrioGraphPlanner {
     this.openSerialWrite = new Int32Array(accountsMax);
     this.openSerialRead = new Int32Array(accountsMax);
     this.container = new IndexedHeap(transactions, this.priority, this.sequence, true);
+    this.containerLowest = new IndexedHeap(transactions, this.priority, this.sequence, false);
+    this.meter = config.meter ? new PlanMeter(accountsMax, this.workers) : null;
     // Per call: the window plus refills, at most twice the look-ahead; locks budgeted at 16 per transaction.
     const insertsPerCall = Math.min(transactions, 2 * this.lookAheadMax);
     this.graph = new PrioGraph(
@@ -289,6 +311,11 @@ export class PrioGraphPlanner {
     this.outputStart = new Int32Array(this.recordCount);
     this.outputSize = new Int32Array(this.recordCount);
     this.outputSlots = new Int32Array(this.recordCount * this.batchTransactionsMax);
+  }
+
+  /** Batch records (workers × in-flight batches per worker): a batch id modulo this is its record. */
+  get batchRecordCount(): number {
+    return this.recordCount;
   }
 
   /** Transactions held: waiting (now or for the next slot) or in flight. */
@@ -410,9 +437,33 @@ export class PrioGraphPlanner {
     this.sequence[id] = this.sequenceCounter++;
     this.cost[id] = costUnits;
     this.state[id] = STATE_PENDING;
-    this.container.push(id);
+    this.pushPending(id);
     this.counters.enqueued++;
     return ENQUEUE_OK;
+  }
+
+  private pushPending(id: number): void {
+    this.container.push(id);
+    this.containerLowest.push(id);
+  }
+
+  /**
+   * A full planner makes room for a transaction of `priority`, as Agave's container does: the lowest
+   * pending transaction (not in flight) is dropped if it ranks below the newcomer (an equal priority
+   * ranks the newcomer lower: the older stays). Returns the dropped transaction's slot, or -1 when the
+   * newcomer itself is the one to drop (or nothing pending could be dropped). Counted in droppedOnCapacity.
+   */
+  evictLowestBelow(priority: number): number {
+    this.counters.droppedOnCapacity++;
+    const id = this.containerLowest.top();
+    if (id < 0 || !(this.priority[id] < priority)) return -1;
+    this.container.remove(id);
+    this.containerLowest.remove(id);
+    const slot = this.slotOf[id];
+    this.releaseAccounts(id);
+    this.state[id] = STATE_FREE;
+    this.freeIds[this.freeTop++] = id;
+    return slot;
   }
 
   private releaseAccounts(id: number): void {
@@ -445,6 +496,7 @@ export class PrioGraphPlanner {
       Number.MAX_SAFE_INTEGER,
     );
     this.blockComputeUnitsUsed = 0;
+    this.meter?.endWindow();
     for (let index = 0; index < this.lingeringCount; index++) {
       const account = this.lingering[index];
       this.lingeringEpoch[account] = 0;
@@ -459,7 +511,7 @@ export class PrioGraphPlanner {
     for (let index = 0; index < this.deferredCount; index++) {
       const id = this.deferred[index];
       this.state[id] = STATE_PENDING;
-      this.container.push(id);
+      this.pushPending(id);
     }
     this.deferredCount = 0;
   }
@@ -488,6 +540,7 @@ export class PrioGraphPlanner {
       const id = this.container.top();
       if (id < 0 || !this.graph.hasRoomFor(this.lockCount[id])) break;
       this.container.pop();
+      this.containerLowest.remove(id);
       this.state[id] = STATE_GRAPH;
       this.graph.insert(
         id,
@@ -532,8 +585,10 @@ export class PrioGraphPlanner {
         if (id < 0) break;
         this.popped[poppedCount++] = id;
         const result = this.trySchedule(id, accepting, target);
-        if (result === RESULT_UNSCHEDULABLE) {
+        if (result === RESULT_UNSCHEDULABLE_CONFLICTS || result === RESULT_UNSCHEDULABLE_THREADS) {
           this.counters.unschedulable++;
+          if (result === RESULT_UNSCHEDULABLE_CONFLICTS) this.counters.unschedulableConflicts++;
+          else this.counters.unschedulableThreads++;
           this.state[id] = STATE_PENDING;
           this.putBack[putBackCount++] = id;
         } else if (result === RESULT_DEFERRED) {
@@ -549,12 +604,12 @@ export class PrioGraphPlanner {
       this.fillWindow(poppedCount);
     }
     for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
-    for (let index = 0; index < putBackCount; index++) this.container.push(this.putBack[index]);
+    for (let index = 0; index < putBackCount; index++) this.pushPending(this.putBack[index]);
     const left = graph.drainInto(this.putBack);
     for (let index = 0; index < left; index++) {
       const id = this.putBack[index];
       this.state[id] = STATE_PENDING;
-      this.container.push(id);
+      this.pushPending(id);
     }
     return this.outputCount;
   }
@@ -609,18 +664,19 @@ export class PrioGraphPlanner {
     const lockCount = this.lockCount[id];
     if (this.blockedByWaiting(base, lockCount)) {
       this.markWaiting(base, lockCount);
-      return RESULT_UNSCHEDULABLE;
+      return RESULT_UNSCHEDULABLE_CONFLICTS;
     }
-    const allowed = this.locks.allowedWorkers(
+    const allowedByLocks = this.locks.allowedWorkers(
       this.lockAccount,
       this.lockWritable,
       base,
       lockCount,
-      accepting,
+      this.allWorkers,
     );
+    const allowed = allowedByLocks & accepting;
     if (allowed === 0) {
       this.markWaiting(base, lockCount);
-      return RESULT_UNSCHEDULABLE;
+      return allowedByLocks === 0 ? RESULT_UNSCHEDULABLE_CONFLICTS : RESULT_UNSCHEDULABLE_THREADS;
     }
     const fit = this.fitsBlock(id, base, lockCount);
     if (fit !== 0) {
@@ -637,7 +693,7 @@ export class PrioGraphPlanner {
     if (this.openRecord[worker] < 0) {
       if (this.inFlightBatches[worker] >= this.inFlightBatchesPerWorkerMax) {
         this.markWaiting(base, lockCount);
-        return RESULT_UNSCHEDULABLE;
+        return RESULT_UNSCHEDULABLE_THREADS;
       }
       this.openBatch(worker);
     }
@@ -660,6 +716,7 @@ export class PrioGraphPlanner {
       }
     }
     this.queuedUnits[worker] += cost;
+    this.meter?.place(this.lockAccount, this.lockWritable, base, lockCount, cost, worker);
     this.state[id] = STATE_IN_FLIGHT;
     const record = this.openRecord[worker];
     const size = this.recordSize[record]++;

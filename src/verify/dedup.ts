@@ -84,7 +84,9 @@ export class SignatureDedup {
     }
     const target = reusable >= 0 ? reusable : position;
     if (reusable >= 0) this.tombstones--;
-    this.keys.set(bytes.subarray(offset, offset + SIGNATURE_BYTES), target * SIGNATURE_BYTES);
+    const keys = this.keys;
+    const base = target * SIGNATURE_BYTES;
+    for (let index = 0; index < SIGNATURE_BYTES; index++) keys[base + index] = bytes[offset + index];
     expiry[target] = lastValidBlockHeight + 1;
     this.live++;
     return true;
@@ -97,6 +99,26 @@ export class SignatureDedup {
       const value = this.expiry[position];
       if (value === EMPTY) return false;
       if (value !== TOMBSTONE && this.equalAt(position, bytes, offset)) return value - 1 >= blockHeight;
+      position = (position + 1) & this.mask;
+    }
+    return false;
+  }
+
+  /**
+   * Forgets the signature (its transaction did not run, so a retry may): returns true when it was held.
+   * Only for a signature whose transaction verified and was then not included by the bank.
+   */
+  forget(bytes: Uint8Array, offset: number): boolean {
+    let position = this.home(bytes, offset) & this.mask;
+    for (let probe = 0; probe < this.capacity; probe++) {
+      const value = this.expiry[position];
+      if (value === EMPTY) return false;
+      if (value !== TOMBSTONE && this.equalAt(position, bytes, offset)) {
+        this.expiry[position] = TOMBSTONE;
+        this.live--;
+        this.tombstones++;
+        return true;
+      }
       position = (position + 1) & this.mask;
     }
     return false;

@@ -7,12 +7,13 @@
 // verified valid. All batch state is preallocated; verifyBatch allocates nothing.
 
 import { OutriderError } from "../errors.ts";
+import { MAX_SIGNATURES_PER_PACKET } from "../tx/limits.ts";
 import { messageHashInto } from "../tx/message-hash.ts";
 import { assertBatchInBounds } from "./ed25519-verifier.ts";
 import { SIG_CACHE_CONFIG_INVALID, SIG_CACHE_HASH_BYTES, type SignatureCache } from "./sig-cache.ts";
 
-/** The verify stage's batch limit: 64 packets × 19 signatures. */
-export const CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES = 64 * 19;
+/** The verify stage's batch limit: 64 packets × the most signatures a packet can carry. */
+export const CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES = 64 * MAX_SIGNATURES_PER_PACKET;
 
 /** Anything with the verify stage's verifyBatch shape (Ed25519Verifier returns a count; the stage ignores it). */
 export interface InnerBatchVerifier {
@@ -36,6 +37,11 @@ export interface CachedVerifierCounters {
   messagesHashed: number;
   /** Calls made to the inner verifier (at most one per verifyBatch). */
   innerCalls: number;
+}
+
+/** Bytes of batch scratch a CachedBatchVerifier of this batch size preallocates. */
+export function cachedVerifierScratchBytes(batchSignaturesMax: number): number {
+  return batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1) + SIG_CACHE_HASH_BYTES;
 }
 
 const HASH_NOT_READY = 0;
@@ -62,11 +68,22 @@ export class CachedBatchVerifier {
   private readonly missMessageLengths: Uint32Array;
   private readonly missResults: Uint8Array;
 
+  /**
+   * "every-valid": each signature that verifies valid is entered (hashing its message).
+   * "on-request": nothing is entered by verifyBatch; the caller enters verdicts with remember() for
+   * the transactions likely to come again — the verify stage does so for transactions the bank did
+   * not include, the ones a bot retries — so the common path pays no hash and no insert.
+   */
+  readonly admission: "every-valid" | "on-request";
+  private readonly rememberHash = new Uint8Array(SIG_CACHE_HASH_BYTES);
+
   constructor(
     inner: InnerBatchVerifier,
     cache: SignatureCache,
     batchSignaturesMax = CACHED_VERIFIER_DEFAULT_BATCH_SIGNATURES,
+    admission: "every-valid" | "on-request" = "every-valid",
   ) {
+    this.admission = admission;
     if (!Number.isInteger(batchSignaturesMax) || batchSignaturesMax < 1 || batchSignaturesMax > 1 << 16) {
       throw new OutriderError(
         SIG_CACHE_CONFIG_INVALID,
@@ -91,7 +108,7 @@ export class CachedBatchVerifier {
 
   /** Bytes of the preallocated batch scratch (the cache reports its own). */
   get bytesHeld(): number {
-    return this.batchSignaturesMax * (4 + 1 + SIG_CACHE_HASH_BYTES + 4 + 4 * 4 + 1);
+    return cachedVerifierScratchBytes(this.batchSignaturesMax);
   }
 
   private ensureHash(
@@ -212,6 +229,7 @@ export class CachedBatchVerifier {
       results[entry] = valid ? 1 : 0;
       if (!valid) continue;
       validCount++;
+      if (this.admission === "on-request") continue;
       const slot = this.ensureHash(bytes, messageOffsets, messageLengths, entry);
       cache.insert(
         bytes,
@@ -222,5 +240,24 @@ export class CachedBatchVerifier {
       );
     }
     return validCount;
+  }
+
+  /**
+   * Enters verdicts the strict verifier already gave: `count` signatures (with their public keys) over
+   * ONE message, all of which verified valid over exactly these bytes. Hashes the message once.
+   */
+  remember(
+    bytes: Uint8Array,
+    signatureOffsets: Uint32Array,
+    publicKeyOffsets: Uint32Array,
+    messageOffset: number,
+    messageLength: number,
+    count: number,
+  ): void {
+    messageHashInto(bytes, messageOffset, messageLength, this.rememberHash, 0);
+    this.counters.messagesHashed++;
+    for (let index = 0; index < count; index++) {
+      this.cache.insert(bytes, signatureOffsets[index], publicKeyOffsets[index], this.rememberHash, 0);
+    }
   }
 }

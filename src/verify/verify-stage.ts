@@ -3,6 +3,11 @@
 // verify every signature under Solana's strict rules — all signatures of a batch of
 // packets in one verifier call. Passing transactions go on to schedule; every
 // rejection goes back to ingress with its outcome code. No allocation per packet.
+//
+// Under --enable-trading-cache the stage is given a template cache (sanitize + compute budget answered
+// per transaction shape; each passing transaction's template id and cost estimate travel on to schedule
+// in its ring entry as the lock-prediction hint) and a cached verifier (signature verdicts already
+// proven valid are not verified again). Neither changes a verdict.
 import type { ChainState } from "../pipeline/chain-state.ts";
 import {
   OUTCOME_DROP_BAD_SIGNATURE,
@@ -10,12 +15,14 @@ import {
   OUTCOME_DROP_EXPIRED_BLOCKHASH,
   OUTCOME_DROP_PARSE,
   OUTCOME_DROP_SANITIZE,
+  OUTCOME_SLOT_RETURNED,
 } from "../pipeline/outcomes.ts";
 import { tryPush6 } from "../pipeline/ring-io.ts";
 import type { Doorbell } from "../ring/doorbell.ts";
 import type { PacketPool } from "../ring/packet-pool.ts";
 import { waitForFreeSlots } from "../ring/poller.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
+import { INGRESS_ENTRY_RETURNED } from "../topology.ts";
 import { TX_HEADER_ACCOUNTS_OUT_OF_RANGE } from "../tx/errors.ts";
 import { MAX_SIGNATURES_PER_PACKET } from "../tx/limits.ts";
 import { parseTransactionFrame } from "../tx/parse.ts";
@@ -23,6 +30,9 @@ import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
 import type { SignatureDedup } from "./dedup.ts";
 import type { Ed25519Verifier } from "./ed25519-verifier.ts";
+import type { CachedBatchVerifier } from "./sig-cache-verifier.ts";
+import type { TemplateCache } from "./template-cache.ts";
+import { LockHint } from "./template-lock-hint.ts";
 
 /** Packets taken from the input ring per step. */
 export const VERIFY_BATCH_PACKETS_MAX = 64;
@@ -40,6 +50,8 @@ export interface VerifyCounters {
   >;
   signaturesVerified: number;
   signaturesValid: number;
+  /** Transactions handed back after the bank did not include them: forgotten by dedup. */
+  returned: number;
   outputBackpressure: number;
 }
 
@@ -53,6 +65,10 @@ export interface VerifyStageDeps {
   chain: ChainState;
   verifier: BatchSignatureVerifier;
   dedup: SignatureDedup;
+  /** Under --enable-trading-cache: replaces sanitize + compute budget and yields the template hint. */
+  templates?: TemplateCache;
+  /** Under --enable-trading-cache: remembers the verdicts of returned transactions, for their retry. */
+  verdicts?: Pick<CachedBatchVerifier, "remember">;
   /** Rung after publishing to `output` / `outcomes`. */
   scheduleDoorbell: Doorbell;
   ingressDoorbell: Doorbell;
@@ -73,6 +89,7 @@ export class VerifyStage {
     dropped: { parse_error: 0, sanitize_error: 0, expired_blockhash: 0, duplicate: 0, bad_signature: 0 },
     signaturesVerified: 0,
     signaturesValid: 0,
+    returned: 0,
     outputBackpressure: 0,
   };
   private readonly deps: VerifyStageDeps;
@@ -84,6 +101,13 @@ export class VerifyStage {
   private readonly firstSignature = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
   private readonly signatureCount = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
   private readonly lastValidBlockHeight = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  /** Per packet: the template's cost estimate and low id word (0 without a template), for schedule. */
+  private readonly costUnits = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly templateId = new Int32Array(VERIFY_BATCH_PACKETS_MAX);
+  private readonly lockHint = new LockHint();
+  /** A returned transaction's signatures (separate from the batch being gathered). */
+  private readonly returnedSignatureOffsets = new Uint32Array(MAX_SIGNATURES_PER_PACKET);
+  private readonly returnedPublicKeyOffsets = new Uint32Array(MAX_SIGNATURES_PER_PACKET);
   private readonly signatureOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
   private readonly publicKeyOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
   private readonly messageOffsets = new Uint32Array(SIGNATURES_PER_BATCH_MAX);
@@ -113,12 +137,19 @@ export class VerifyStage {
       this.outcome[packet] = PENDING;
       this.detail[packet] = 0;
       const bytes = pool.slotBytes(slot);
+      if (input.readWord(packet, 3) === INGRESS_ENTRY_RETURNED) {
+        this.takeBack(packet, slot, bytes, length);
+        continue;
+      }
       let code = parseTransactionFrame(bytes, length, parsed);
       if (code !== 0) {
         this.reject(packet, OUTCOME_DROP_PARSE, code);
         continue;
       }
-      code = sanitizeTransaction(parsed);
+      this.costUnits[packet] = 0;
+      this.templateId[packet] = 0;
+      const templates = this.deps.templates;
+      code = templates === undefined ? sanitizeTransaction(parsed) : templates.check(parsed);
       if (code !== 0) {
         this.reject(packet, OUTCOME_DROP_SANITIZE, code);
         continue;
@@ -129,6 +160,10 @@ export class VerifyStage {
         continue;
       }
       this.lastValidBlockHeight[packet] = lastValid;
+      if (templates?.fillLockHint(parsed, this.lockHint)) {
+        this.costUnits[packet] = this.lockHint.costUnits;
+        this.templateId[packet] = this.lockHint.templateIdLo;
+      }
       // Only signatures that verified are ever entered, so a hit here is a transaction that ran or will run.
       if (dedup.has(bytes, parsed.signatureOffset(0), blockHeight)) {
         this.reject(packet, OUTCOME_DROP_DUPLICATE, 0);
@@ -191,6 +226,35 @@ export class VerifyStage {
     return packetCount;
   }
 
+  /**
+   * A transaction that verified, reached the bank and was not included: forget its signature so a retry
+   * can run, and (trading cache) remember its verdicts so the retry is not verified again. The slot
+   * still holds exactly the bytes that verified; ingress kept it for this.
+   */
+  private takeBack(packet: number, slot: number, bytes: Uint8Array, length: number): void {
+    const parsed = this.parsed;
+    this.reject(packet, OUTCOME_SLOT_RETURNED, 0);
+    this.counters.returned++;
+    if (parseTransactionFrame(bytes, length, parsed) !== 0) return;
+    this.deps.dedup.forget(bytes, parsed.signatureOffset(0));
+    const verdicts = this.deps.verdicts;
+    const count = parsed.signatureCount;
+    if (verdicts === undefined || count > MAX_SIGNATURES_PER_PACKET) return;
+    const base = this.deps.pool.slotOffset(slot);
+    for (let index = 0; index < count; index++) {
+      this.returnedSignatureOffsets[index] = base + parsed.signatureOffset(index);
+      this.returnedPublicKeyOffsets[index] = base + parsed.staticKeyOffset(index);
+    }
+    verdicts.remember(
+      this.deps.pool.bytes,
+      this.returnedSignatureOffsets,
+      this.returnedPublicKeyOffsets,
+      base + parsed.messageOffset,
+      parsed.messageLength,
+      count,
+    );
+  }
+
   private reject(packet: number, outcomeCode: number, detailCode: number): void {
     this.outcome[packet] = outcomeCode;
     this.detail[packet] = detailCode;
@@ -215,7 +279,7 @@ export class VerifyStage {
             // Back-pressure: schedule is behind; keep waiting (bounded parks re-check).
           }
         }
-        output.tryPush(slot, this.lengths[packet], 0, 0);
+        output.tryPush(slot, this.lengths[packet], this.costUnits[packet], this.templateId[packet]);
         passed++;
         this.counters.passed++;
       } else {
@@ -225,6 +289,7 @@ export class VerifyStage {
           );
         }
         rejected++;
+        if (outcomeCode === OUTCOME_SLOT_RETURNED) continue; // not a packet of this pass: no metrics
         this.countDrop(outcomeCode);
       }
       this.deps.onPacket?.(outcomeCode, (nowNs - pool.arrivalNs[slot]) / 1e9);

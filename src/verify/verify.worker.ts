@@ -10,7 +10,9 @@ import { RingPoller } from "../ring/poller.ts";
 import { attachRing } from "../ring/spsc-ring.ts";
 import { SignatureDedup } from "./dedup.ts";
 import { createVerifier } from "./ed25519.ts";
-import { VerifyStage } from "./verify-stage.ts";
+import { watchVerifyCaches } from "./verify-cache-metrics.ts";
+import { createVerifyCaches } from "./verify-caches.ts";
+import { VERIFY_BATCH_PACKETS_MAX, VerifyStage } from "./verify-stage.ts";
 
 runStage(async (context) => {
   const { init } = context;
@@ -43,14 +45,25 @@ runStage(async (context) => {
     Math.max(1024, Math.floor(init.config.verify.dedup_signatures_max / init.verifyWorkers)),
   );
   dedupBytes.set(dedup.stats().bytes);
+  // --enable-trading-cache: this worker's share of verify.cache_bytes_max, allocated now, never grown.
+  const caches = init.config.flags.enable_trading_cache
+    ? createVerifyCaches(
+        choice.verifier,
+        Math.floor(init.config.verify.cache_bytes_max / init.verifyWorkers),
+        VERIFY_BATCH_PACKETS_MAX,
+      )
+    : undefined;
+  const cacheMetrics = caches ? watchVerifyCaches(caches, metrics) : undefined;
   const stage = new VerifyStage({
     pool,
     input,
     output,
     outcomes,
     chain: new ChainState(init.chain),
-    verifier: choice.verifier,
+    verifier: caches?.verifier ?? choice.verifier,
     dedup,
+    templates: caches?.templates,
+    verdicts: caches?.verifier,
     scheduleDoorbell: attachDoorbell(init.doorbells["work:schedule"]),
     ingressDoorbell: attachDoorbell(init.doorbells["work:ingress"]),
     outputSpaceDoorbell: attachDoorbell(init.doorbells[`space:${init.instance}`]),
@@ -63,7 +76,11 @@ runStage(async (context) => {
     },
   });
   const poller = new RingPoller([input], workDoorbell);
-  announceReady(context, { verifier: choice.kind, verifierReason: choice.reason });
+  announceReady(context, {
+    verifier: choice.kind,
+    verifierReason: choice.reason,
+    verifyCacheBytes: caches?.bytesHeld ?? 0,
+  });
   // The control thread raises the stop flag only after ingress reports every accepted
   // transaction has its outcome (or the drain time ran out).
   const seen = { verified: 0, valid: 0, backpressure: 0 };
@@ -79,5 +96,6 @@ runStage(async (context) => {
     seen.valid = counters.signaturesValid;
     seen.backpressure = counters.outputBackpressure;
     dedupSignatures.set(dedup.stats().entries);
+    cacheMetrics?.update();
   }
 });

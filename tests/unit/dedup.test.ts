@@ -65,6 +65,38 @@ describe("SignatureDedup", () => {
     expect(dedup.insert(bytes, 10, 301, 151)).toBe(true);
   });
 
+  test("forget: agrees with an exact model on random inserts, forgets and lookups (tombstones and rebuilds included)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("insert", "forget", "has"), fc.integer({ min: 0, max: 40 })), {
+          maxLength: 600,
+        }),
+        (operations) => {
+          const dedup = new SignatureDedup(48);
+          const model = new Set<number>();
+          const bytes = new Uint8Array(64);
+          for (const [kind, id] of operations) {
+            bytes[0] = id;
+            bytes[63] = id ^ 0x5a;
+            if (kind === "insert") {
+              expect(dedup.insert(bytes, 0, 100, 0)).toBe(!model.has(id));
+              model.add(id);
+            } else if (kind === "forget") {
+              const held = dedup.has(bytes, 0, 0);
+              expect(dedup.forget(bytes, 0)).toBe(held);
+              model.delete(id);
+              expect(dedup.has(bytes, 0, 0)).toBe(false);
+            } else {
+              expect(dedup.has(bytes, 0, 0)).toBe(model.has(id)); // 41 ids < 48 entries: no eviction
+            }
+            expect(dedup.stats().entries).toBeLessThanOrEqual(48);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   test("rejects an out-of-range bound", () => {
     expect(() => new SignatureDedup(1)).toThrow(RangeError);
   });

@@ -1,0 +1,212 @@
+// Each scenario's verdict: the checks it must pass, from the runs' results. Common to all: every
+// transaction acknowledged over JSON-RPC has a known outcome, the ledger reconciles (no transaction
+// executed twice, none executed without its status), transactions land. Then per scenario: steady keeps
+// up with the offered load (so does slot-drift, under late, early and skipped slots); overload loses no UDP packet without a counted reason and its latency
+// recovers after the last burst; soak's RSS and latency do not drift; restart accounts for every
+// acknowledged transaction and none executes again after the crash.
+import type { RunResult } from "./run-once.ts";
+import type { Scenario } from "./scenarios.ts";
+import { median } from "./stats.ts";
+import { inBurst, type SimWorkloadConfig } from "./workload.ts";
+import type { WorkloadStats } from "./workload-stats.ts";
+
+export interface VerdictCheck {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface Verdict {
+  scenario: string;
+  pass: boolean;
+  checks: VerdictCheck[];
+}
+
+/** RSS may grow this much between the second and the last quarter of a soak (relative, plus absolute slack). */
+export const SOAK_RSS_GROWTH_MAX = 0.15;
+export const SOAK_RSS_SLACK_BYTES = 32 * 1048576;
+/** Per-second p99 latency: last quarter vs second quarter. */
+export const SOAK_LATENCY_GROWTH_MAX = 1.5;
+export const SOAK_LATENCY_SLACK_MS = 5;
+/** Steady: landed ≥ this share of the good transactions offered. */
+export const STEADY_KEEP_UP_SHARE = 0.7;
+
+const label = (run: RunResult) => `${run.profile}#${run.round}`;
+
+function everyRun(runs: RunResult[], name: string, test: (run: RunResult) => string | null): VerdictCheck {
+  const failures = runs
+    .map((run) => [label(run), test(run)] as const)
+    .filter(([, failure]) => failure !== null);
+  return {
+    name,
+    pass: failures.length === 0,
+    detail:
+      failures.length === 0
+        ? `all ${runs.length} run(s)`
+        : failures.map(([who, why]) => `${who}: ${why}`).join("; "),
+  };
+}
+
+function quarterMedian(
+  values: { at: number; value: number }[],
+  fromShare: number,
+  toShare: number,
+  spanS: number,
+): number {
+  return median(
+    values
+      .filter(
+        (each) => each.at >= fromShare * spanS && each.at < toShare * spanS && Number.isFinite(each.value),
+      )
+      .map((each) => each.value),
+  );
+}
+
+export function verdictFor(
+  scenario: Scenario,
+  runs: RunResult[],
+  workload: SimWorkloadConfig,
+  stats: WorkloadStats,
+): Verdict {
+  const checks: VerdictCheck[] = [];
+  const restart = scenario.restartAtFraction !== null;
+  if (!restart)
+    checks.push(
+      everyRun(runs, "every acknowledged transaction has an outcome", (run) =>
+        run.client.ackedOutcomes.unknown === 0 && run.client.ackedOutcomes.other === 0
+          ? null
+          : `${run.client.ackedOutcomes.unknown} acknowledged without an outcome`,
+      ),
+    );
+  checks.push(
+    everyRun(runs, "ledger reconciles (none executed twice or without a status)", (run) =>
+      run.client.ledger.ok
+        ? null
+        : `${run.client.ledger.mismatches.length} account(s) differ, e.g. ${JSON.stringify(run.client.ledger.mismatches[0])}`,
+    ),
+  );
+  checks.push(
+    everyRun(runs, "transactions land", (run) => (run.client.landed > 0 ? null : "nothing landed")),
+  );
+
+  const goodShare =
+    1 - (stats.badShares.bad_signature + stats.badShares.expired_blockhash + stats.badShares.no_funds);
+  if (scenario.name === "steady" || scenario.name === "slot-drift")
+    checks.push(
+      everyRun(runs, `keeps up (landed ≥ ${STEADY_KEEP_UP_SHARE * 100}% of good offered)`, (run) => {
+        const offered = (run.client.sent / run.durationS) * goodShare;
+        return run.landedTps >= STEADY_KEEP_UP_SHARE * offered
+          ? null
+          : `landed ${run.landedTps.toFixed(0)}/s of ${offered.toFixed(0)}/s good offered`;
+      }),
+    );
+
+  if (scenario.name === "overload") {
+    checks.push(
+      everyRun(runs, "no UDP transaction lost without a counted reason", (run) => {
+        const counted =
+          (run.server.udpKernelDrops ?? 0) +
+          Object.entries(run.server.drops)
+            .filter(([key]) => key.startsWith("ingress:"))
+            .reduce((sum, [, count]) => sum + count, 0);
+        return run.client.unresolved.udp <= counted
+          ? null
+          : `${run.client.unresolved.udp} UDP transactions without an outcome, ${counted} counted drops (kernel + ingress)`;
+      }),
+    );
+    checks.push(
+      everyRun(runs, "latency recovers after the last burst (p99 ≤ 3× the calm start + 50 ms)", (run) => {
+        const calm = run.client.seconds.filter(
+          (second) =>
+            !inBurst(workload, second.second * 1000) && !inBurst(workload, (second.second + 1) * 1000 - 1),
+        );
+        const first = calm.filter((second) => second.second < (workload.bursts?.offsetS ?? 0));
+        const lastBurstEnd = lastBurstEndS(workload);
+        const after = calm.filter(
+          (second) => second.second >= lastBurstEnd + 2 && second.second < workload.durationS,
+        );
+        if (first.length === 0 || after.length === 0) return null;
+        const before = median(first.map((second) => second.latencyMsP99));
+        const late = median(after.map((second) => second.latencyMsP99));
+        return late <= 3 * before + 50
+          ? null
+          : `p99 ${late.toFixed(1)} ms after the bursts vs ${before.toFixed(1)} ms before`;
+      }),
+    );
+  }
+
+  if (scenario.name === "soak") {
+    checks.push(
+      everyRun(
+        runs,
+        `RSS does not drift (last quarter ≤ second quarter × ${1 + SOAK_RSS_GROWTH_MAX} + 32 MB)`,
+        (run) => {
+          const samples = run.timeline.map((sample) => ({ at: sample.second, value: sample.rssBytes }));
+          const second = quarterMedian(samples, 0.25, 0.5, run.durationS);
+          const last = quarterMedian(samples, 0.75, 1, run.durationS);
+          if (!Number.isFinite(second) || !Number.isFinite(last)) return "too few samples";
+          return last <= second * (1 + SOAK_RSS_GROWTH_MAX) + SOAK_RSS_SLACK_BYTES
+            ? null
+            : `RSS ${(second / 1048576).toFixed(0)} MB → ${(last / 1048576).toFixed(0)} MB`;
+        },
+      ),
+    );
+    checks.push(
+      everyRun(
+        runs,
+        `latency does not drift (p99 last quarter ≤ second quarter × ${SOAK_LATENCY_GROWTH_MAX} + 5 ms)`,
+        (run) => {
+          const samples = run.client.seconds.map((second) => ({
+            at: second.second,
+            value: second.latencyMsP99,
+          }));
+          const second = quarterMedian(samples, 0.25, 0.5, run.durationS);
+          const last = quarterMedian(samples, 0.75, 1, run.durationS);
+          if (!Number.isFinite(second) || !Number.isFinite(last)) return "too few samples";
+          return last <= second * SOAK_LATENCY_GROWTH_MAX + SOAK_LATENCY_SLACK_MS
+            ? null
+            : `p99 ${second.toFixed(1)} ms → ${last.toFixed(1)} ms`;
+        },
+      ),
+    );
+  }
+
+  if (restart) {
+    checks.push(
+      everyRun(runs, "acknowledged = landed + dropped with a reason + unknown", (run) => {
+        const outcomes = run.client.ackedOutcomes;
+        const sum = outcomes.landed + outcomes.executedWithError + outcomes.dropped + outcomes.unknown;
+        return sum === run.client.acked && outcomes.other === 0
+          ? null
+          : `acked ${run.client.acked} ≠ ${sum} (+${outcomes.other} in no category)`;
+      }),
+    );
+    checks.push(
+      everyRun(runs, "no acknowledged transaction executes again after the crash", (run) => {
+        const report = run.client.restart;
+        if (report === null) return "the companion was not restarted";
+        return report.executedAfterRestart === 0
+          ? null
+          : `${report.executedAfterRestart} pre-crash transactions executed on the restarted companion (${report.executedTwice} had already landed: executed twice)`;
+      }),
+    );
+    checks.push(
+      everyRun(runs, "the restarted companion serves new transactions", (run) =>
+        (run.client.restart?.landedAfterRestart ?? 0) > 0 ? null : "nothing landed after the restart",
+      ),
+    );
+  }
+  return { scenario: scenario.name, pass: checks.every((check) => check.pass), checks };
+}
+
+function lastBurstEndS(workload: SimWorkloadConfig): number {
+  const bursts = workload.bursts;
+  if (bursts === null) return 0;
+  let start = bursts.offsetS;
+  let lastEnd = 0;
+  while (start < workload.durationS) {
+    lastEnd = Math.min(workload.durationS, start + bursts.lengthS);
+    start += bursts.periodS;
+  }
+  return lastEnd;
+}
