@@ -2,8 +2,15 @@
 // bounded by bytes and by entry count, with slot-ordered coherency.
 //
 // Policy: a recency window (LRU) admits every newcomer; what falls out of the window competes with the
-// main space's victim (segmented LRU: probation → protected) and wins only when its estimated frequency
-// (count-min sketch, 4-bit counters, periodic halving) is higher. The window's share of capacity is
+// main space's victim (segmented LRU: probation → protected) and wins only when its frequency is higher.
+// Frequencies: a count-min sketch (4-bit counters) for accounts not cached, an exact 4-bit counter per
+// cached entry (a hit bumps one byte instead of four sketch counters; a departing entry leaves its count
+// in the sketch), both halved together every 10 × entries accesses.
+// Order: a hit does not move the entry in its LRU list; it sets a reference bit (with the frequency, in
+// one byte). When the policy looks at a list's LRU end (a window leaver, main's victim, protected
+// overflow), a referenced entry there gets its second chance first: back to the MRU end of its list
+// (from probation, promoted to protected) with its bit cleared. So the hit path touches the index and
+// one byte of policy state, and the lists still evict in (near) LRU order. The window's share of capacity is
 // tuned live by hill climbing, so recency-heavy workloads get a large window and frequency-heavy ones
 // a small one.
 //
@@ -53,6 +60,9 @@ export type PutOutcome =
  */
 export type EvictionListener<V> = (value: V, seenSlot: number) => void;
 
+const FREQUENCY_MASK = 15;
+const FREQUENCY_MAX = 15;
+const REFERENCED = 0x80;
 const WINDOW = 0;
 const PROBATION = 1;
 const PROTECTED = 2;
@@ -117,11 +127,19 @@ export class AccountCache<V> {
   private readonly index: AddressIndex;
   private readonly sketch: FrequencySketch;
   private readonly climber: WindowClimber;
+  /** Per cached entry: access frequency (0..15, bits 0–3), aged with the sketch; bit 7: referenced since it was last placed. */
+  private readonly frequencies: Uint8Array;
+  private accessesSinceAging = 0;
+  private agingPeriod: number;
+  private sampleHits = 0;
+  private sampleAccesses = 0;
   private readonly floor: SlotFloor;
   private readonly values: (V | undefined)[];
+  /**
+   * Per entry, side by side (one cache line for a hit): [2e] the slot its value was observed at,
+   * [2e+1] the newest slot a write of its account was seen at (≥ the first); it serves only when equal.
+   */
   private readonly slots: Float64Array;
-  /** Newest slot a write of the entry's account was seen at (≥ slots[e]); the value serves only when equal. */
-  private readonly seenSlots: Float64Array;
   private readonly onEvict: EvictionListener<V> | undefined;
   private readonly weights: Float64Array;
   private readonly segmentOf: Uint8Array;
@@ -165,11 +183,14 @@ export class AccountCache<V> {
     const slotsTotal = entriesMax + 1;
     this.index = new AddressIndex(slotsTotal, seed); // validates entriesMax
     this.sketch = new FrequencySketch(entriesMax);
-    this.climber = new WindowClimber(windowFraction, 10 * Math.max(64, entriesMax));
+    // The cache ages the sketch itself (with the entries' counters), on all accesses.
+    this.sketch.resetPeriod = Number.MAX_SAFE_INTEGER;
+    this.agingPeriod = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, entriesMax);
+    this.climber = new WindowClimber(windowFraction, SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, entriesMax));
+    this.frequencies = new Uint8Array(slotsTotal);
     this.floor = new SlotFloor(entriesMax);
     this.values = new Array<V | undefined>(slotsTotal).fill(undefined);
-    this.slots = new Float64Array(slotsTotal);
-    this.seenSlots = new Float64Array(slotsTotal);
+    this.slots = new Float64Array(2 * slotsTotal);
     this.onEvict = options.onEvict;
     this.weights = new Float64Array(slotsTotal);
     this.segmentOf = new Uint8Array(slotsTotal).fill(FREE);
@@ -203,27 +224,56 @@ export class AccountCache<V> {
   get(address: Uint8Array, offset = 0, minSlot = 0): V | undefined {
     if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
-    this.sketch.increment(this.index.lastHash);
-    if (entry >= 0 && this.slots[entry] >= minSlot && this.slots[entry] >= this.seenSlots[entry]) {
+    if (++this.accessesSinceAging >= this.agingPeriod) this.age();
+    const slot = entry >= 0 ? this.slots[2 * entry] : -1;
+    if (entry >= 0 && slot >= minSlot && slot >= this.slots[2 * entry + 1]) {
       this.hits++;
-      this.onHit(entry);
-      this.lastSlot = this.slots[entry];
-      if (this.warm && this.adaptive && this.climber.record(true)) this.adapt();
+      const frequency = this.frequencies[entry];
+      this.frequencies[entry] =
+        ((frequency & FREQUENCY_MASK) < FREQUENCY_MAX ? frequency + 1 : frequency) | REFERENCED;
+      this.lastSlot = slot;
+      if (this.warm && this.adaptive) {
+        this.sampleHits++;
+        if (++this.sampleAccesses >= this.climber.sampleAccesses) this.closeSample();
+      }
       return this.values[entry];
     }
-    if (entry >= 0) this.staleReads++;
+    if (entry >= 0) {
+      this.staleReads++;
+      if ((this.frequencies[entry] & FREQUENCY_MASK) < FREQUENCY_MAX) this.frequencies[entry]++;
+    } else this.sketch.increment(this.index.lastHash);
     this.misses++;
-    if (this.warm && this.adaptive && this.climber.record(false)) this.adapt();
+    if (this.warm && this.adaptive && ++this.sampleAccesses >= this.climber.sampleAccesses)
+      this.closeSample();
     return undefined;
+  }
+
+  /** Ends a climber sample: the window share may move. */
+  private closeSample(): void {
+    const changed = this.climber.recordSample(this.sampleHits, this.sampleAccesses);
+    this.sampleHits = 0;
+    this.sampleAccesses = 0;
+    if (changed) this.adapt();
+  }
+
+  /** Halves every frequency (the sketch's and the entries'): old popularity fades. */
+  private age(): void {
+    this.accessesSinceAging = 0;
+    this.sketch.halve();
+    const frequencies = this.frequencies;
+    for (let entry = 0; entry < frequencies.length; entry++) {
+      const frequency = frequencies[entry];
+      frequencies[entry] = ((frequency & FREQUENCY_MASK) >>> 1) | (frequency & REFERENCED);
+    }
   }
 
   /** Like get() but records nothing and changes no order. */
   peek(address: Uint8Array, offset = 0, minSlot = 0): V | undefined {
     if (offset + ADDRESS_BYTES > address.length || offset < 0) assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
-    if (entry < 0 || this.slots[entry] < minSlot || this.slots[entry] < this.seenSlots[entry])
+    if (entry < 0 || this.slots[2 * entry] < minSlot || this.slots[2 * entry] < this.slots[2 * entry + 1])
       return undefined;
-    this.lastSlot = this.slots[entry];
+    this.lastSlot = this.slots[2 * entry];
     return this.values[entry];
   }
 
@@ -234,7 +284,7 @@ export class AccountCache<V> {
   seenSlotOf(address: Uint8Array, offset = 0): number {
     assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
-    return entry >= 0 ? this.seenSlots[entry] : this.floor.floorOf(this.index.lastHash);
+    return entry >= 0 ? this.slots[2 * entry + 1] : this.floor.floorOf(this.index.lastHash);
   }
 
   /** The value held for the address whatever its slot (no access recorded), or undefined. */
@@ -242,7 +292,7 @@ export class AccountCache<V> {
     assertAddressSlice(address, offset);
     const entry = this.index.find(address, offset);
     if (entry < 0) return undefined;
-    this.lastSlot = this.slots[entry];
+    this.lastSlot = this.slots[2 * entry];
     return this.values[entry];
   }
 
@@ -285,8 +335,8 @@ export class AccountCache<V> {
       this.floor.raise(this.index.lastHash, slot);
       return false;
     }
-    if (slot > this.seenSlots[entry]) this.seenSlots[entry] = slot;
-    return this.slots[entry] < slot;
+    if (slot > this.slots[2 * entry + 1]) this.slots[2 * entry + 1] = slot;
+    return this.slots[2 * entry] < slot;
   }
 
   private write(
@@ -313,13 +363,13 @@ export class AccountCache<V> {
     const entry = this.index.find(address, offset);
     const hash = this.index.lastHash;
     if (entry >= 0) {
-      if (slot < this.slots[entry] || (!replaceSameSlot && slot === this.slots[entry])) {
+      if (slot < this.slots[2 * entry] || (!replaceSameSlot && slot === this.slots[2 * entry])) {
         this.staleWritesIgnored++;
         return PUT_STALE;
       }
       this.values[entry] = value;
-      this.slots[entry] = slot;
-      if (slot > this.seenSlots[entry]) this.seenSlots[entry] = slot;
+      this.slots[2 * entry] = slot;
+      if (slot > this.slots[2 * entry + 1]) this.slots[2 * entry + 1] = slot;
       const delta = weight - this.weights[entry];
       if (delta !== 0) {
         this.weights[entry] = weight;
@@ -349,8 +399,9 @@ export class AccountCache<V> {
     const id = this.freeIds[--this.freeCount];
     this.index.insert(id, address, offset, hash);
     this.values[id] = value;
-    this.slots[id] = slot;
-    this.seenSlots[id] = slot;
+    this.slots[2 * id] = slot;
+    this.slots[2 * id + 1] = slot;
+    this.frequencies[id] = this.sketch.frequency(hash);
     this.weights[id] = weight;
     this.link(WINDOW, id);
     this.inserts++;
@@ -384,7 +435,13 @@ export class AccountCache<V> {
   forEachHottest(visit: (value: V, slot: number, dataWeight: number) => boolean): void {
     for (const segment of [PROTECTED, PROBATION, WINDOW]) {
       for (let entry = this.tails[segment]; entry !== NONE; entry = this.prev[entry]) {
-        if (!visit(this.values[entry] as V, this.slots[entry], this.weights[entry] - this.entryOverheadBytes))
+        if (
+          !visit(
+            this.values[entry] as V,
+            this.slots[2 * entry],
+            this.weights[entry] - this.entryOverheadBytes,
+          )
+        )
           return;
       }
     }
@@ -458,7 +515,7 @@ export class AccountCache<V> {
   /** Sketch aging and climber samples follow the resident entry count (10 accesses per entry). */
   private retunePeriods(): void {
     const period = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, this.size);
-    this.sketch.resetPeriod = period;
+    this.agingPeriod = period;
     this.climber.sampleAccesses = period;
   }
 
@@ -479,31 +536,29 @@ export class AccountCache<V> {
     this.enforceBounds();
   }
 
-  private onHit(entry: number): void {
-    const segment = this.segmentOf[entry];
-    if (segment === PROBATION) {
+  /**
+   * The LRU end of a list after second chances: while the entry there was referenced since it was
+   * placed, its bit is cleared and it goes to the MRU end (from probation: promoted to protected).
+   * Each pass clears one bit, so this is bounded by the hits since. Returns the entry left there.
+   */
+  private settleHead(segment: number): number {
+    const frequencies = this.frequencies;
+    for (;;) {
+      const entry = this.heads[segment];
+      if (entry === NONE || (frequencies[entry] & REFERENCED) === 0) return entry;
+      frequencies[entry] &= ~REFERENCED;
       this.unlink(entry);
-      this.link(PROTECTED, entry);
-      this.demoteProtectedOverflow();
-    } else if (this.tails[segment] !== entry) {
-      this.moveToTail(segment, entry);
+      if (segment === PROBATION) {
+        this.link(PROTECTED, entry);
+        this.demoteProtectedOverflow();
+      } else this.link(segment, entry);
     }
   }
 
-  /** Moves a linked entry to its own list's MRU end (no byte or count change). */
-  private moveToTail(segment: number, entry: number): void {
-    const prev = this.prev;
-    const next = this.next;
-    const before = prev[entry];
-    const after = next[entry]; // not NONE: entry is not the tail
-    if (before === NONE) this.heads[segment] = after;
-    else next[before] = after;
-    prev[after] = before;
-    const tail = this.tails[segment];
-    next[tail] = entry;
-    prev[entry] = tail;
-    next[entry] = NONE;
-    this.tails[segment] = entry;
+  /** Main's victim: probation's LRU end, else protected's (after second chances). */
+  private mainVictim(): number {
+    const victim = this.settleHead(PROBATION);
+    return victim !== NONE ? victim : this.settleHead(PROTECTED);
   }
 
   private windowOver(): boolean {
@@ -552,7 +607,7 @@ export class AccountCache<V> {
       this.segmentBytes[PROTECTED] > this.protectedBytesMax ||
       this.segmentCount[PROTECTED] > this.protectedCountMax
     ) {
-      const entry = this.heads[PROTECTED];
+      const entry = this.settleHead(PROTECTED);
       if (entry === NONE) return;
       this.unlink(entry);
       this.link(PROBATION, entry);
@@ -561,7 +616,7 @@ export class AccountCache<V> {
 
   private evictWindowOverflow(): void {
     while (this.windowOver()) {
-      const candidate = this.heads[WINDOW];
+      const candidate = this.settleHead(WINDOW);
       if (candidate === NONE) return;
       this.unlink(candidate);
       this.admitToMain(candidate);
@@ -575,10 +630,11 @@ export class AccountCache<V> {
       this.release(candidate);
       return;
     }
-    const candidateHash = this.index.keyHash[candidate];
     while (!this.mainFits(weight)) {
-      const victim = this.heads[PROBATION] !== NONE ? this.heads[PROBATION] : this.heads[PROTECTED];
-      if (this.admit(candidateHash, this.index.keyHash[victim])) {
+      const victim = this.mainVictim();
+      if (
+        this.admit(this.frequencies[candidate] & FREQUENCY_MASK, this.frequencies[victim] & FREQUENCY_MASK)
+      ) {
         this.release(victim);
       } else {
         this.admissionsRefused++;
@@ -589,9 +645,8 @@ export class AccountCache<V> {
     this.link(PROBATION, candidate);
   }
 
-  private admit(candidateHash: number, victimHash: number): boolean {
-    const candidateFrequency = this.sketch.frequency(candidateHash);
-    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+  private admit(candidateFrequency: number, victimFrequency: number): boolean {
+    if (candidateFrequency > victimFrequency) return true;
     if (candidateFrequency < ADMIT_RANDOM_FREQUENCY_MIN) return false;
     let x = this.randomState;
     x ^= x << 13;
@@ -604,7 +659,7 @@ export class AccountCache<V> {
   private evictMainOverflow(): void {
     this.demoteProtectedOverflow();
     while (this.mainOver()) {
-      const victim = this.heads[PROBATION] !== NONE ? this.heads[PROBATION] : this.heads[PROTECTED];
+      const victim = this.mainVictim();
       if (victim === NONE) return;
       this.release(victim);
     }
@@ -612,9 +667,11 @@ export class AccountCache<V> {
 
   /** Drops an entry (linked or detached); its slot raises the floor. */
   private release(entry: number): void {
-    if (this.onEvict !== undefined) this.onEvict(this.values[entry] as V, this.seenSlots[entry]);
+    if (this.onEvict !== undefined) this.onEvict(this.values[entry] as V, this.slots[2 * entry + 1]);
     if (this.segmentOf[entry] !== DETACHED) this.unlink(entry);
-    this.floor.raise(this.index.keyHash[entry], this.slots[entry]);
+    const hash = this.index.keyHash[entry];
+    this.sketch.raiseTo(hash, this.frequencies[entry] & FREQUENCY_MASK);
+    this.floor.raise(hash, this.slots[2 * entry + 1]);
     this.index.remove(entry);
     this.values[entry] = undefined;
     this.segmentOf[entry] = FREE;

@@ -299,6 +299,18 @@ export class CachedAccounts {
     return wanted.length;
   }
 
+  /**
+   * Prefetch for a warm start or a configured market: subscribes first and waits (at most `waitMs`)
+   * for the subscriptions, so one load fills the cache. Resolves with the accounts asked for.
+   */
+  async prefetchFollowed(addresses: readonly string[], trigger: number, waitMs = 5_000): Promise<number> {
+    const wanted = addresses.filter((address) => !this.inflight.has(address) && !this.holds(address));
+    if (wanted.length === 0) return 0;
+    const holding = Promise.all(wanted.map((address) => this.options.feed.hold(address)));
+    await Promise.race([holding, Bun.sleep(waitMs)]);
+    return this.prefetch(wanted, trigger);
+  }
+
   /** True when the account is cached (whatever the slot of its value). */
   holds(address: string): boolean {
     return this.decode(address) && this.cache.held(this.scratch, 0) !== undefined;

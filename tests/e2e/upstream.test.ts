@@ -6,6 +6,9 @@
 // WebSocket), every other method reaches the node over real HTTP on loopback. A third process, the
 // front without the flag, shows the baseline: reads pass through.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   Connection,
   Keypair,
@@ -22,6 +25,9 @@ let node: OutriderProcess;
 let front: OutriderProcess;
 let connection: Connection;
 let nodeConnection: Connection;
+const directory = mkdtempSync(join(tmpdir(), "outrider-upstream-e2e-"));
+const warmFile = join(directory, "warm.txt");
+const traceFile = join(directory, "trace.txt");
 
 beforeAll(async () => {
   node = await startOutrider();
@@ -31,6 +37,10 @@ beforeAll(async () => {
     "--upstream-ws",
     node.pubsubUrl,
     "--enable-trading-cache",
+    "--set",
+    `accounts.cache_warm_file=${warmFile}`,
+    "--set",
+    `accounts.cache_trace_file=${traceFile}`,
   ]);
   connection = new Connection(front.rpcUrl, { wsEndpoint: front.pubsubUrl, commitment: "confirmed" });
   nodeConnection = new Connection(node.rpcUrl, { wsEndpoint: node.pubsubUrl, commitment: "confirmed" });
@@ -38,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (front?.child.exitCode === null) await front.stop();
   if (node?.child.exitCode === null) await node.stop();
+  rmSync(directory, { recursive: true, force: true });
 });
 
 async function rpc(url: string, method: string, params: unknown[] = []) {
@@ -305,9 +316,18 @@ describe("outrider run --upstream: in front of a Solana node", () => {
     expect(await (await fetch(`${front.rpcUrl}/health`)).text()).toBe("ok");
   });
 
-  test("SIGTERM stops the front (exit 0) while the node keeps running", async () => {
+  test("SIGTERM stops the front (exit 0) while the node keeps running; hot set and trace are on disk", async () => {
     expect(await front.stop("SIGTERM")).toBe(0);
     expect((await rpc(node.rpcUrl, "getHealth")).result).toBe("ok");
+    const warm = readFileSync(warmFile, "utf8")
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(warm.length).toBeGreaterThan(0);
+    const trace = readFileSync(traceFile, "utf8")
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(trace.length).toBeGreaterThan(40);
+    expect(trace[0]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44} \d+$/);
   });
 });
 
