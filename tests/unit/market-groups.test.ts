@@ -1,4 +1,4 @@
-// Market layouts read over the raw bytes of real accounts (../shared/fixtures/markets: Serum v3 mainnet
+// Market layouts read over the raw bytes of real accounts (tests/fixtures/markets, copied from ../shared/fixtures/markets: Serum v3 mainnet
 // markets, OpenBook v2 accounts written by the real program, Pyth price accounts), checked against the
 // addresses their projects state; the groups built from them; fast-check that arbitrary bytes never
 // break the readers.
@@ -25,7 +25,7 @@ import {
 import type { AccountView } from "../../src/server/rpc-backend.ts";
 import { base58Decode } from "../../src/tx/base58.ts";
 
-const MARKETS = resolve(import.meta.dir, "../../../shared/fixtures/markets");
+const MARKETS = resolve(import.meta.dir, "../fixtures/markets");
 const bytesOf = async (path: string) => new Uint8Array(await Bun.file(resolve(MARKETS, path)).arrayBuffer());
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const view = (owner: string, data: Uint8Array): AccountView => ({

@@ -1,5 +1,5 @@
 // The trading cache as the upstream tile runs it, over a model node holding real market bytes
-// (../shared/fixtures/markets): configured markets load with their groups at start, a read of a market
+// (tests/fixtures/markets, copied from ../shared/fixtures/markets): configured markets load with their groups at start, a read of a market
 // account prefetches its group, a transaction's lock set is prefetched and teaches co-access, verify's
 // prefetch hints are taken across a shared-memory ring, the hot set is saved at shutdown and warms the
 // next start, and the recorded access trace replays through 'outrider cache sim'.
@@ -23,7 +23,7 @@ import type { AccountView, Commitment } from "../../src/server/rpc-backend.ts";
 import { base58Decode, base58Encode } from "../../src/tx/base58.ts";
 import { UpstreamAccounts } from "../../src/upstream/upstream-accounts.ts";
 
-const MARKETS = resolve(import.meta.dir, "../../../shared/fixtures/markets");
+const MARKETS = resolve(import.meta.dir, "../fixtures/markets");
 const directory = mkdtempSync(join(tmpdir(), "outrider-upstream-accounts-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
