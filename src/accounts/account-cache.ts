@@ -2,10 +2,11 @@
 // bounded by bytes and by entry count, with slot-ordered coherency.
 //
 // Policy: a recency window (LRU) admits every newcomer; what falls out of the window competes with the
-// main space's victim (segmented LRU: probation → protected) and wins only when its frequency is higher.
+// main space's victims (segmented LRU: probation → protected) and wins only when its frequency per byte
+// is higher than theirs together (size-aware TinyLFU: the victims it would displace are summed).
 // Frequencies: a count-min sketch (4-bit counters) for accounts not cached, an exact 4-bit counter per
 // cached entry (a hit bumps one byte instead of four sketch counters; a departing entry leaves its count
-// in the sketch), both halved together every 10 × entries accesses.
+// in the sketch), both halved together every 40 × entries accesses.
 // Order: a hit does not move the entry in its LRU list; it sets a reference bit (with the frequency, in
 // one byte). When the policy looks at a list's LRU end (a window leaver, main's victim, protected
 // overflow), a referenced entry there gets its second chance first: back to the MRU end of its list
@@ -32,8 +33,14 @@ export const PROTECTED_FRACTION = 0.8;
 export const INITIAL_WINDOW_FRACTION = 0.01;
 /** Candidates at least this frequent get a 1-in-128 chance against a more frequent victim (hash-flooding). */
 export const ADMIT_RANDOM_FREQUENCY_MIN = 6;
-/** Sketch halving period and climber sample length, in accesses per resident entry (Caffeine's 10). */
+/** Climber sample length, in accesses per resident entry (Caffeine's 10). */
 export const SAMPLE_ACCESSES_PER_ENTRY = 10;
+/**
+ * Frequencies are halved every this many accesses per resident entry. Caffeine ages every 10 × the
+ * maximum size; with exact per-entry counts a longer memory ranks a Zipf tail better (trading trace,
+ * 64 MiB: 0.8804 at 10, 0.8833 at 40).
+ */
+export const AGING_ACCESSES_PER_ENTRY = 40;
 /** The cache counts as warm (and starts adapting) once it is this full. */
 const WARM_FRACTION = 0.9;
 
@@ -60,8 +67,8 @@ export type PutOutcome =
  */
 export type EvictionListener<V> = (value: V, seenSlot: number) => void;
 
-const FREQUENCY_MASK = 15;
-const FREQUENCY_MAX = 15;
+const FREQUENCY_MASK = 127;
+const FREQUENCY_MAX = 127;
 const REFERENCED = 0x80;
 const WINDOW = 0;
 const PROBATION = 1;
@@ -133,6 +140,8 @@ export class AccountCache<V> {
   private agingPeriod: number;
   private sampleHits = 0;
   private sampleAccesses = 0;
+  /** Scratch list of admission victims (reused). */
+  private readonly victims: number[] = [];
   private readonly floor: SlotFloor;
   private readonly values: (V | undefined)[];
   /**
@@ -185,7 +194,7 @@ export class AccountCache<V> {
     this.sketch = new FrequencySketch(entriesMax);
     // The cache ages the sketch itself (with the entries' counters), on all accesses.
     this.sketch.resetPeriod = Number.MAX_SAFE_INTEGER;
-    this.agingPeriod = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, entriesMax);
+    this.agingPeriod = AGING_ACCESSES_PER_ENTRY * Math.max(64, entriesMax);
     this.climber = new WindowClimber(windowFraction, SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, entriesMax));
     this.frequencies = new Uint8Array(slotsTotal);
     this.floor = new SlotFloor(entriesMax);
@@ -512,11 +521,10 @@ export class AccountCache<V> {
     }
   }
 
-  /** Sketch aging and climber samples follow the resident entry count (10 accesses per entry). */
+  /** Aging and climber samples follow the resident entry count. */
   private retunePeriods(): void {
-    const period = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, this.size);
-    this.agingPeriod = period;
-    this.climber.sampleAccesses = period;
+    this.agingPeriod = AGING_ACCESSES_PER_ENTRY * Math.max(64, this.size);
+    this.climber.sampleAccesses = SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, this.size);
   }
 
   private computeBudgets(): void {
@@ -630,17 +638,39 @@ export class AccountCache<V> {
       this.release(candidate);
       return;
     }
-    while (!this.mainFits(weight)) {
-      const victim = this.mainVictim();
-      if (
-        this.admit(this.frequencies[candidate] & FREQUENCY_MASK, this.frequencies[victim] & FREQUENCY_MASK)
-      ) {
-        this.release(victim);
-      } else {
+    if (!this.mainFits(weight)) {
+      // The victims it would displace, in eviction order (a referenced one keeps its second chance):
+      // it is admitted only if it is more frequent than all of them together (size-aware TinyLFU).
+      const bytesNeeded =
+        this.segmentBytes[PROBATION] + this.segmentBytes[PROTECTED] + weight - this.mainBytesMax;
+      const countNeeded = this.segmentCount[PROBATION] + this.segmentCount[PROTECTED] + 1 - this.mainCountMax;
+      const victims = this.victims;
+      victims.length = 0;
+      let bytesFreed = 0;
+      let victimsFrequency = 0;
+      for (let segment = PROBATION; segment <= PROTECTED; segment++) {
+        for (
+          let entry = this.heads[segment];
+          entry !== NONE && (bytesFreed < bytesNeeded || victims.length < countNeeded);
+          entry = this.next[entry]
+        ) {
+          const frequency = this.frequencies[entry];
+          if ((frequency & REFERENCED) !== 0) continue;
+          victims.push(entry);
+          bytesFreed += this.weights[entry];
+          victimsFrequency += frequency & FREQUENCY_MASK;
+        }
+      }
+      const fits = bytesFreed >= bytesNeeded && victims.length >= countNeeded;
+      // Compared per byte: the hits a byte of the candidate brings against those the victims' bytes bring.
+      const candidateFrequency = this.frequencies[candidate] & FREQUENCY_MASK;
+      const scaled = Math.floor((victimsFrequency * weight) / Math.max(1, bytesFreed));
+      if (!fits || !this.admit(candidateFrequency, scaled)) {
         this.admissionsRefused++;
         this.release(candidate);
         return;
       }
+      for (const victim of victims) this.release(victim);
     }
     this.link(PROBATION, candidate);
   }
