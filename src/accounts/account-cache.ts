@@ -70,6 +70,8 @@ export type EvictionListener<V> = (value: V, seenSlot: number) => void;
 const FREQUENCY_MASK = 127;
 const FREQUENCY_MAX = 127;
 const REFERENCED = 0x80;
+/** Referenced entries an admission walk passes over before it starts giving them their second chance. */
+const REFERENCED_PASSED_MAX = 16;
 const WINDOW = 0;
 const PROBATION = 1;
 const PROTECTED = 2;
@@ -648,17 +650,27 @@ export class AccountCache<V> {
       victims.length = 0;
       let bytesFreed = 0;
       let victimsFrequency = 0;
+      let referencedPassed = 0;
       for (let segment = PROBATION; segment <= PROTECTED; segment++) {
-        for (
-          let entry = this.heads[segment];
-          entry !== NONE && (bytesFreed < bytesNeeded || victims.length < countNeeded);
-          entry = this.next[entry]
-        ) {
+        let entry = this.heads[segment];
+        while (entry !== NONE && (bytesFreed < bytesNeeded || victims.length < countNeeded)) {
+          const next = this.next[entry];
           const frequency = this.frequencies[entry];
-          if ((frequency & REFERENCED) !== 0) continue;
-          victims.push(entry);
-          bytesFreed += this.weights[entry];
-          victimsFrequency += frequency & FREQUENCY_MASK;
+          if ((frequency & REFERENCED) !== 0) {
+            // A referenced entry keeps its second chance. Past a few in one walk it is given now (promoted
+            // to protected, bit cleared), so the walk stays amortized O(1) over the hits that set the bits.
+            if (++referencedPassed > REFERENCED_PASSED_MAX) {
+              this.frequencies[entry] = frequency & ~REFERENCED;
+              this.unlink(entry);
+              this.link(PROTECTED, entry);
+              if (segment === PROBATION) this.demoteProtectedOverflow();
+            }
+          } else {
+            victims.push(entry);
+            bytesFreed += this.weights[entry];
+            victimsFrequency += frequency & FREQUENCY_MASK;
+          }
+          entry = next;
         }
       }
       const fits = bytesFreed >= bytesNeeded && victims.length >= countNeeded;

@@ -23,7 +23,7 @@ import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { UpstreamAccountLoader } from "./account-loader.ts";
 import { AccountSubscriptions, HOLDER_CACHE, HOLDER_CLIENT } from "./account-subscriptions.ts";
-import { CacheMetrics } from "./cache-metrics.ts";
+import { CacheMetrics } from "../accounts/cache-metrics.ts";
 import { ChainFollower } from "./chain-follower.ts";
 import { Forwarder, type ForwardOutcome } from "./forwarder.ts";
 import { SignatureTracker } from "./signature-tracker.ts";

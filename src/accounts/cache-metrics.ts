@@ -1,9 +1,10 @@
 // Turns the account cache's plain counters (CachedAccounts.counters, indexed by account kind, update
 // source and prefetch trigger) into the accounts metrics of src/metrics/definitions.ts. Handles are
 // resolved once; sync() adds what changed since the last call and sets the gauges (no allocation).
-import type { CachedAccounts } from "../accounts/cached-accounts.ts";
+
 import { ACCOUNT_KINDS, ACCOUNT_UPDATE_SOURCES, PREFETCH_TRIGGERS } from "../metrics/labels.ts";
 import type { attachMetrics } from "../metrics/registry.ts";
+import type { CachedAccounts } from "./cached-accounts.ts";
 
 type Shard = ReturnType<ReturnType<typeof attachMetrics>["shard"]>;
 type Counter = ReturnType<Shard["counter"]>;
