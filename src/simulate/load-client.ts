@@ -61,6 +61,11 @@ const SETUP_TIMEOUT_MS = 60_000;
 
 const sleep = (ms: number) => Bun.sleep(Math.max(0, ms));
 
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unknown";
+}
+
 function errName(err: unknown): string {
   if (typeof err === "string") return err;
   if (err !== null && typeof err === "object") return Object.keys(err)[0] ?? "unknown";
@@ -88,6 +93,8 @@ export class LoadClient {
   private readonly latencyMs: Float32Array;
   private latencyCount = 0;
   private readonly wires = new Map<number, Uint8Array>();
+  /** UDP send failures by error code (e.g. ECONNREFUSED after the TPU port was closed). */
+  private readonly udpSendErrors = new Map<string, number>();
   private readonly resubmitQueue: { dueMs: number; tx: number; copy: number }[] = [];
   private resubmitHead = 0;
   private pollQueue: number[] = [];
@@ -223,7 +230,19 @@ export class LoadClient {
       this.rpcQueue.push({ tx, wire, first });
       this.pumpRpc();
     } else {
-      this.udp!.send(wire, this.companion.tpuPort, this.companion.tpuHost);
+      let sent = false;
+      try {
+        sent = this.udp!.send(wire, this.companion.tpuPort, this.companion.tpuHost);
+      } catch (error) {
+        // An ICMP "port unreachable" from an earlier datagram surfaces on the next send (ECONNREFUSED):
+        // the companion's TPU port was closed. Count it as a real sender would, and go on.
+        this.udpSendErrors.set(errorCode(error), (this.udpSendErrors.get(errorCode(error)) ?? 0) + 1);
+      }
+      if (!sent && first && this.state[tx] === STATE_PENDING) {
+        this.state[tx] = STATE_REFUSED;
+        this.reason[tx] = "udp_not_sent";
+        this.pending--;
+      }
     }
   }
 
@@ -584,7 +603,14 @@ export class LoadClient {
   }
 
   async run(): Promise<ClientResult> {
-    this.udp = await Bun.udpSocket({ binaryType: "uint8array" });
+    this.udp = await Bun.udpSocket({
+      binaryType: "uint8array",
+      socket: {
+        error: (_socket, error) => {
+          this.udpSendErrors.set(errorCode(error), (this.udpSendErrors.get(errorCode(error)) ?? 0) + 1);
+        },
+      },
+    });
     await this.setup();
     this.emit({ type: "setup-done", setupMs: this.setupMs, transactions: this.workload.count });
     this.startMs = performance.now();
@@ -674,6 +700,7 @@ export class LoadClient {
       ),
       seconds,
       sendLagMsMax: this.sendLagMsMax,
+      udpSendErrors: Object.fromEntries(this.udpSendErrors),
       clientCpuMs,
       ledger,
       restart: this.restart,

@@ -119,6 +119,8 @@ export interface ClientResult {
   latencyMsByKind: Record<string, LatencySummaryMs>;
   seconds: SecondSample[];
   sendLagMsMax: number;
+  /** UDP sends that failed, by error code (ECONNREFUSED: the TPU port was closed). */
+  udpSendErrors: Record<string, number>;
   clientCpuMs: number;
   ledger: LedgerCheck;
   restart: RestartReport | null;

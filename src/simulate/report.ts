@@ -29,6 +29,8 @@ export interface ProfileSummary {
   allocatedBytesPerSecond: number;
   gc: { pauseMsP99: number; pauseMsMax: number; pauseMsPerSecond: number; collections: number };
   udpKernelDrops: number;
+  /** The client's UDP sends that failed, by error code. */
+  udpSendErrors: Record<string, number>;
   ledgerOk: boolean;
   /** Highest 1-minute host load average seen at a run's start or end (2 = both cores busy). */
   hostLoadAverageMax: number;
@@ -73,6 +75,7 @@ const meanOf = (values: number[]) => values.reduce((sum, each) => sum + each, 0)
 export function summarizeProfile(runs: RunResult[]): ProfileSummary {
   const histogram = new Array(runs[0].client.latencyHistogram.length).fill(0);
   const drops: Record<string, number> = {};
+  const udpSendErrors: Record<string, number> = {};
   const executedWithError: Record<string, number> = {};
   const serverDrops: Record<string, number> = {};
   const cache: Record<string, { hits: number; misses: number }> = {};
@@ -88,6 +91,7 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
     if (run.client.unresolved.udp > 0) addCounts(drops, { no_outcome_udp: run.client.unresolved.udp });
     if (run.client.unresolved.rpc > 0) addCounts(drops, { no_outcome_rpc: run.client.unresolved.rpc });
     addCounts(executedWithError, run.client.executedWithError);
+    addCounts(udpSendErrors, run.client.udpSendErrors ?? {});
     addCounts(serverDrops, run.server.drops);
     for (const [name, counts] of Object.entries(run.server.cacheHitRates)) {
       if (counts.hits + counts.misses === 0) continue;
@@ -157,6 +161,7 @@ export function summarizeProfile(runs: RunResult[]): ProfileSummary {
       collections: gcs.reduce((sum, gc) => sum + gc.collections, 0),
     },
     udpKernelDrops: runs.reduce((sum, run) => sum + (run.server.udpKernelDrops ?? 0), 0),
+    udpSendErrors,
     ledgerOk: runs.every((run) => run.client.ledger.ok),
     clientSendLagMsMax: roundForReport(Math.max(...runs.map((run) => run.client.sendLagMsMax))),
     hostLoadAverageMax: roundForReport(
@@ -293,6 +298,10 @@ export function renderTable(report: SimulationReport): string {
   row(
     "executed with error",
     profiles.map((p) => topCounts(p.executedWithError, 2)),
+  );
+  row(
+    "client UDP send errors",
+    profiles.map((p) => topCounts(p.udpSendErrors, 2)),
   );
   row(
     "kernel UDP drops",

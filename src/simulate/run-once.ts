@@ -310,9 +310,13 @@ async function measure(
   const clientResult = result as ClientResult | null;
   if (clientResult === null) {
     await client.exited;
+    const companionState =
+      companion.child.exitCode !== null || companion.child.signalCode !== null
+        ? `the companion had exited (${companion.child.signalCode ?? `code ${companion.child.exitCode}`})`
+        : "the companion was still running";
     throw simulateError(
       "CLIENT_FAILED",
-      `the load client failed: ${clientError ?? `exit ${client.exitCode}`}\n${clientStderr.slice(-8).join("\n")}`,
+      `the load client failed: ${clientError ?? `exit ${client.exitCode}`}\n${clientStderr.slice(-8).join("\n")}\n${companionState}; its last log lines:\n${companion.stderrTail().split("\n").slice(-8).join("\n")}`,
     );
   }
   void lastProgress;

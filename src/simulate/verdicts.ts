@@ -2,9 +2,9 @@
 // transaction acknowledged over JSON-RPC has a known outcome, the ledger reconciles (no transaction
 // executed twice, none executed without its status), transactions land. Then per scenario: steady
 // keeps up with the offered load (so does slot-drift, under late, early and skipped slots); overload
-// loses no UDP packet without a counted reason and its latency recovers between bursts; soak's RSS
-// and latency do not drift; restart accounts for every acknowledged transaction and none executes
-// again after the crash.
+// holds its throughput, loses no UDP packet without a counted reason, and its latency recovers between
+// bursts; soak's RSS and latency do not drift; restart accounts for every acknowledged transaction
+// and none executes again after the crash.
 import type { RunResult } from "./run-once.ts";
 import type { Scenario } from "./scenarios.ts";
 import { median } from "./stats.ts";
@@ -107,6 +107,18 @@ export function verdictFor(
 
   if (scenario.name === "overload") {
     checks.push(
+      everyRun(
+        runs,
+        `throughput holds (landed ≥ ${STEADY_KEEP_UP_SHARE * 100}% of the good base rate)`,
+        (run) => {
+          const base = workload.rateTps * goodShare;
+          return run.landedTps >= STEADY_KEEP_UP_SHARE * base
+            ? null
+            : `landed ${run.landedTps.toFixed(0)}/s, good base rate ${base.toFixed(0)}/s`;
+        },
+      ),
+    );
+    checks.push(
       everyRun(runs, "no UDP transaction lost without a counted reason", (run) => {
         const counted =
           (run.server.udpKernelDrops ?? 0) +
@@ -132,7 +144,8 @@ export function verdictFor(
           const recovered = recoveryWindows(workload).flatMap((seconds) =>
             seconds.map((second) => bySecond.get(second) ?? Number.NaN).filter(Number.isFinite),
           );
-          if (!Number.isFinite(startP99) || recovered.length === 0) return null;
+          if (!Number.isFinite(startP99)) return "nothing landed before the first burst";
+          if (recovered.length === 0) return "nothing landed at the end of the gaps between bursts";
           const late = median(recovered);
           return late <= 3 * startP99 + 50
             ? null
