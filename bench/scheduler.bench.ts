@@ -1,3 +1,12 @@
+// Scheduling cost per transaction, the prio-graph planner against the FIFO batcher in the same run, on
+// the seeded trading mix (src/schedule/workload-model.ts, 2,000 transactions, seed 7), in two patterns:
+//   queued     every transaction is pending at once (a deep queue), then batches are cut until none is
+//              left; the planner completes its oldest batch after each call, as one bank would
+//   streaming  32 transactions arrive per round, then one planning call (and one completion); the
+//              FIFO batcher cuts one batch per round — the pattern of the live schedule stage
+// The planner runs k = 4 with batches of 64 and 2 in flight per worker (the live stage's shape), and with
+// the executor-model figure's shape (batches of 2, 2 in flight). Plus the ingress priority buffer's push.
+// Usage: bun bench/scheduler.bench.ts [--json FILE]
 import { bench, do_not_optimize, run } from "mitata";
 import { PriorityBuffer } from "../src/ingress/priority-buffer.ts";
 import { FifoBatcher } from "../src/schedule/fifo-batcher.ts";
@@ -6,6 +15,7 @@ import { generateWorkload } from "../src/schedule/workload-model.ts";
 import { writeBenchJson } from "./json-output.ts";
 
 const TRANSACTIONS = 2_000;
+const ARRIVALS_PER_ROUND = 32;
 const workload = generateWorkload({ transactions: TRANSACTIONS, seed: 7 });
 const lockOffsets = Array.from({ length: TRANSACTIONS }, (_, tx) =>
   workload.lockOffset.subarray(workload.lockStart[tx], workload.lockStart[tx + 1]),
@@ -14,49 +24,86 @@ const lockWritable = Array.from({ length: TRANSACTIONS }, (_, tx) =>
   workload.lockWritable.subarray(workload.lockStart[tx], workload.lockStart[tx + 1]),
 );
 
-const planner = new PrioGraphPlanner(workload.keyBytes, {
-  workers: 4,
-  pendingMax: TRANSACTIONS,
-  batchTransactionsMax: 64,
-  inFlightBatchesPerWorkerMax: 2,
-  blockComputeUnitsMax: 2 ** 50,
-  accountWriteComputeUnitsMax: 2 ** 50,
-});
+function planner(batchTransactionsMax: number, inFlightBatchesPerWorkerMax: number) {
+  return new PrioGraphPlanner(workload.keyBytes, {
+    workers: 4,
+    pendingMax: TRANSACTIONS,
+    batchTransactionsMax,
+    inFlightBatchesPerWorkerMax,
+    blockComputeUnitsMax: 2 ** 50,
+    accountWriteComputeUnitsMax: 2 ** 50,
+  });
+}
+const live = planner(64, 2);
+const model = planner(2, 2);
+const liveStreaming = planner(64, 2);
 const fifo = new FifoBatcher(workload.keyBytes, TRANSACTIONS);
+const fifoStreaming = new FifoBatcher(workload.keyBytes, TRANSACTIONS);
 const fifoOut = new Int32Array(64);
 const buffer = new PriorityBuffer({ countMax: 512, bytesMax: 512 * 600 });
+const inFlight: number[] = [];
 
-/** Enqueue all, then schedule / complete (oldest batch first) until everything ran. */
-function runPlanner(): number {
-  for (let tx = 0; tx < TRANSACTIONS; tx++)
-    planner.enqueue(
+function enqueue(target: PrioGraphPlanner, tx: number): void {
+  if (
+    target.enqueue(
       tx,
       workload.priority[tx],
       workload.costUnits[tx],
       lockOffsets[tx],
       lockWritable[tx],
       lockOffsets[tx].length,
-    );
+    ) !== 0
+  )
+    throw new Error("bench: enqueue refused");
+}
+
+/** One planning call, then the oldest batch in flight completes; returns the transactions sent. */
+function planRound(target: PrioGraphPlanner): number {
   let sent = 0;
-  const inFlight: number[] = [];
-  while (planner.pending > 0 || inFlight.length > 0) {
-    const batches = planner.schedule();
-    for (let batch = 0; batch < batches; batch++) {
-      inFlight.push(planner.outputBatchId[batch]);
-      sent += planner.outputSize[batch];
-    }
-    const done = inFlight.shift();
-    if (done === undefined) throw new Error("planner stuck");
-    planner.completeBatch(done);
+  const batches = target.schedule();
+  for (let batch = 0; batch < batches; batch++) {
+    inFlight.push(target.outputBatchId[batch]);
+    sent += target.outputSize[batch];
+  }
+  const done = inFlight.shift();
+  if (done !== undefined) target.completeBatch(done);
+  return sent;
+}
+
+function runQueued(target: PrioGraphPlanner): number {
+  for (let tx = 0; tx < TRANSACTIONS; tx++) enqueue(target, tx);
+  let sent = 0;
+  while (target.pending > 0 || inFlight.length > 0) sent += planRound(target);
+  return sent;
+}
+
+function runStreaming(target: PrioGraphPlanner): number {
+  let sent = 0;
+  let next = 0;
+  while (next < TRANSACTIONS || target.pending > 0 || inFlight.length > 0) {
+    for (let arrived = 0; arrived < ARRIVALS_PER_ROUND && next < TRANSACTIONS; arrived++)
+      enqueue(target, next++);
+    sent += planRound(target);
   }
   return sent;
 }
 
-function runFifo(): number {
+function runFifoQueued(): number {
   for (let tx = 0; tx < TRANSACTIONS; tx++)
     fifo.enqueue(tx, lockOffsets[tx], lockWritable[tx], lockOffsets[tx].length);
   let sent = 0;
   while (fifo.pending > 0) sent += fifo.nextBatch(fifoOut, 64);
+  return sent;
+}
+
+function runFifoStreaming(): number {
+  let sent = 0;
+  let next = 0;
+  while (next < TRANSACTIONS || fifoStreaming.pending > 0) {
+    for (let arrived = 0; arrived < ARRIVALS_PER_ROUND && next < TRANSACTIONS; arrived++, next++)
+      fifoStreaming.enqueue(next, lockOffsets[next], lockWritable[next], lockOffsets[next].length);
+    sent += fifoStreaming.nextBatch(fifoOut, 64);
+  }
   return sent;
 }
 
@@ -70,35 +117,50 @@ function runBuffer(): number {
   return total;
 }
 
-if (runPlanner() !== TRANSACTIONS || runFifo() !== TRANSACTIONS) throw new Error("bench: transactions lost");
+for (const check of [
+  runQueued(live),
+  runQueued(model),
+  runStreaming(liveStreaming),
+  runFifoQueued(),
+  runFifoStreaming(),
+])
+  if (check !== TRANSACTIONS) throw new Error("bench: transactions lost");
 
 const NAMES = {
-  prio: `prio-graph planner (k=4) enqueue+schedule+complete ×${TRANSACTIONS}`,
-  fifo: `FIFO batcher enqueue+nextBatch ×${TRANSACTIONS}`,
-  buffer: `priority buffer push (+pop every 2nd, drain) ×${TRANSACTIONS}`,
+  prioQueued: "prio-graph planner, k=4, batches ≤64, 2 in flight — queued",
+  modelQueued: "prio-graph planner, k=4, batches ≤2, 2 in flight — queued",
+  fifoQueued: "FIFO batcher, batches ≤64 — queued",
+  prioStreaming: "prio-graph planner, k=4, batches ≤64, 2 in flight — streaming",
+  fifoStreaming: "FIFO batcher, batches ≤64 — streaming",
+  buffer: "priority buffer push (+pop every 2nd, drain)",
 };
-bench(NAMES.prio, () => do_not_optimize(runPlanner()));
-bench(NAMES.fifo, () => do_not_optimize(runFifo()));
+bench(NAMES.prioQueued, () => do_not_optimize(runQueued(live)));
+bench(NAMES.modelQueued, () => do_not_optimize(runQueued(model)));
+bench(NAMES.fifoQueued, () => do_not_optimize(runFifoQueued()));
+bench(NAMES.prioStreaming, () => do_not_optimize(runStreaming(liveStreaming)));
+bench(NAMES.fifoStreaming, () => do_not_optimize(runFifoStreaming()));
 bench(NAMES.buffer, () => do_not_optimize(runBuffer()));
 
 const result = await run({ format: "quiet" });
-const avgNs = new Map<string, number>();
-for (const benchmark of result.benchmarks) avgNs.set(benchmark.alias, benchmark.runs[0].stats!.avg);
-const prioNsPerTx = avgNs.get(NAMES.prio)! / TRANSACTIONS;
-const fifoNsPerTx = avgNs.get(NAMES.fifo)! / TRANSACTIONS;
-const bufferNsPerPacket = avgNs.get(NAMES.buffer)! / TRANSACTIONS;
+const nsPerTx = new Map<string, number>();
+for (const benchmark of result.benchmarks)
+  nsPerTx.set(benchmark.alias, benchmark.runs[0].stats!.avg / TRANSACTIONS);
+const ns = (name: string) => nsPerTx.get(name)!;
 const summary = {
   transactions: TRANSACTIONS,
   workload: "seeded trading mix, seed 7 (src/schedule/workload-model.ts)",
-  scheduleNsPerTx: { prioGraph: prioNsPerTx, fifoBatcher: fifoNsPerTx },
-  prioGraphCostVsFifo: prioNsPerTx / fifoNsPerTx,
+  nsPerTransaction: Object.fromEntries(nsPerTx),
+  prioGraphVsFifo: {
+    queued: ns(NAMES.prioQueued) / ns(NAMES.fifoQueued),
+    streaming: ns(NAMES.prioStreaming) / ns(NAMES.fifoStreaming),
+  },
   prioGraphGoalNsPerTx: 1000,
-  priorityBufferNsPerPacket: bufferNsPerPacket,
 };
 console.log("| benchmark | ns per transaction |");
 console.log("|---|---|");
-console.log(`| ${NAMES.prio} | ${prioNsPerTx.toFixed(0)} |`);
-console.log(`| ${NAMES.fifo} | ${fifoNsPerTx.toFixed(0)} |`);
-console.log(`| ${NAMES.buffer} | ${bufferNsPerPacket.toFixed(0)} |`);
-console.log(`prio-graph ÷ FIFO batcher cost per transaction: ${summary.prioGraphCostVsFifo.toFixed(2)}×`);
+for (const [name, value] of nsPerTx) console.log(`| ${name} | ${value.toFixed(0)} |`);
+console.log(
+  `prio-graph ÷ FIFO batcher per transaction: queued ${summary.prioGraphVsFifo.queued.toFixed(2)}×, ` +
+    `streaming ${summary.prioGraphVsFifo.streaming.toFixed(2)}×`,
+);
 writeBenchJson(summary);

@@ -40,6 +40,8 @@ export class AddressIndex {
   /** The same key bytes as 8 little-endian words per entry. */
   private readonly keyWords: Uint32Array;
   private viewBuffer: ArrayBufferLike | undefined;
+  private viewArray: Uint8Array | undefined;
+  private viewArrayOffset = 0;
   private viewWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /** Hash of entry e's key (valid while e is indexed). */
   readonly keyHash: Uint32Array;
@@ -68,15 +70,21 @@ export class AddressIndex {
   /** Entry id holding address[offset…+32), or -1. Sets lastHash. Allocates nothing (after the first
    * lookup into a given buffer, which makes a word view of it). */
   find(address: Uint8Array, offset: number): number {
-    const byteOffset = address.byteOffset + offset;
-    if ((byteOffset & 3) === 0) {
-      if (address.buffer !== this.viewBuffer) {
-        this.viewBuffer = address.buffer;
-        this.viewWords = new Uint32Array(address.buffer, 0, address.buffer.byteLength >>> 2);
-      }
-      return this.findWords(this.viewWords, byteOffset >>> 2);
-    }
+    // Keys are usually read from one array again and again (an arena, a scratch buffer): its word
+    // view is kept, checked by identity first.
+    if (address !== this.viewArray) this.attach(address);
+    const byteOffset = this.viewArrayOffset + offset;
+    if ((byteOffset & 3) === 0) return this.findWords(this.viewWords, byteOffset >>> 2);
     return this.findBytes(address, offset);
+  }
+
+  private attach(address: Uint8Array): void {
+    this.viewArray = address;
+    this.viewArrayOffset = address.byteOffset;
+    if (address.buffer !== this.viewBuffer) {
+      this.viewBuffer = address.buffer;
+      this.viewWords = new Uint32Array(address.buffer, 0, address.buffer.byteLength >>> 2);
+    }
   }
 
   private findWords(words: Uint32Array, wordOffset: number): number {

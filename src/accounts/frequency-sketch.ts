@@ -40,6 +40,19 @@ export class FrequencySketch {
     return least;
   }
 
+  /** Raises each of the key's counters to at least `count` (0..15): a departing entry leaves its history. */
+  raiseTo(hash: number, count: number): void {
+    const spread = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+    const base = ((spread >>> 8) & this.blockMask) << 2;
+    const words = this.words;
+    const target = count > COUNTER_MAX ? COUNTER_MAX : count;
+    for (let row = 0; row < ROWS; row++) {
+      const shift = ((hash >>> (row << 3)) & 7) << 2;
+      const value = (words[base + row] >>> shift) & 15;
+      if (value < target) words[base + row] += (target - value) << shift;
+    }
+  }
+
   /** Counts one access of `hash`; halves every counter after resetPeriod additions. */
   increment(hash: number): void {
     const spread = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
@@ -56,7 +69,8 @@ export class FrequencySketch {
     if (added && ++this.additions >= this.resetPeriod) this.halve();
   }
 
-  private halve(): void {
+  /** Halves every counter (aging); the owner may call it on its own schedule. */
+  halve(): void {
     const words = this.words;
     for (let index = 0; index < words.length; index++) words[index] = (words[index] >>> 1) & 0x77777777;
     this.additions = this.additions >>> 1;

@@ -31,9 +31,15 @@ export class WindowClimber {
     else this.sampleMisses++;
     const requests = this.sampleHits + this.sampleMisses;
     if (requests < this.sampleAccesses) return false;
-    const hitRatio = this.sampleHits / requests;
+    const hits = this.sampleHits;
     this.sampleHits = 0;
     this.sampleMisses = 0;
+    return this.recordSample(hits, requests);
+  }
+
+  /** Records a whole sample counted by the caller; returns true when windowFraction changed. */
+  recordSample(hits: number, requests: number): boolean {
+    const hitRatio = requests === 0 ? 0 : hits / requests;
     const change = hitRatio - this.previousHitRatio;
     this.previousHitRatio = hitRatio;
     const amount = change >= 0 ? this.step : -this.step;

@@ -4,6 +4,8 @@
 // chain state (slot, block height, blockhash window) every slot, and serves RPC reads
 // and side calls over its MessagePort.
 import { getAddressEncoder } from "@solana/kit";
+import { CacheMetrics } from "../accounts/cache-metrics.ts";
+import { EmbeddedAccounts } from "../accounts/embedded-accounts.ts";
 import { notIncludedReasonLabel } from "../metrics/labels.ts";
 import { attachMetrics } from "../metrics/registry.ts";
 import { ChainState } from "../pipeline/chain-state.ts";
@@ -40,8 +42,22 @@ runStage(async (context) => {
     slotTiming: init.config.bank.slot_timing,
     slotTimingSeed: init.config.bank.slot_timing_seed,
   });
-  const backend = new LocalBackend(bank, new StatusStore());
   const metrics = attachMetrics(init.metrics).shard("bank");
+  // Trading cache: account reads go through it, every write the bank makes marks it (src/accounts).
+  const accountCache = init.config.flags.enable_trading_cache
+    ? new EmbeddedAccounts(bank, {
+        capacityBytes: init.config.accounts.cache_bytes_max,
+        entriesMax: init.config.accounts.cache_entries_max,
+      })
+    : null;
+  const accountCacheMetrics = accountCache ? new CacheMetrics(metrics, accountCache.cached) : null;
+  const backend = new LocalBackend(bank, new StatusStore(), accountCache ?? undefined);
+  if (accountCache) {
+    backend.subscribe((event) => {
+      if (event.type === "accountsWritten") accountCache.written(event.slot, event.addresses);
+    });
+  }
+  const accountCacheTimer = accountCacheMetrics ? setInterval(() => accountCacheMetrics.sync(), 250) : null;
   const received = metrics.counter("outrider_bank_transactions_received_total", {});
   const computeUnits = metrics.counter("outrider_bank_compute_units_consumed_total", {});
   const slotGauge = metrics.gauge("outrider_bank_slot_processed", {});
@@ -99,6 +115,8 @@ runStage(async (context) => {
       const result = outcome.results[index];
       const response = outcome.responses[index];
       backend.recordResult(result);
+      if (accountCache && result.included)
+        accountCache.writtenThroughLookups(result.slot, transactions[index]);
       const balance = response.fee_payer_balance;
       const pushed = tryPush6(
         output,
@@ -141,5 +159,6 @@ runStage(async (context) => {
     // Yield to the event loop after work so the slot clock and RPC calls are never starved.
     if (available > 0 && takeAvailable() > 0) await new Promise((resolve) => setImmediate(resolve));
   }
+  if (accountCacheTimer) clearInterval(accountCacheTimer);
   bank.stop();
 });

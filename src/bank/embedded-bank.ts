@@ -67,6 +67,11 @@ export interface EmbeddedBankConfig {
   /** "adverse": slots run late, end early or are skipped, from slotTimingSeed (slot-timing.ts). */
   slotTiming: SlotTiming;
   slotTimingSeed: number;
+  /**
+   * Salt of this bank's blockhash chain (see bootSalt); null (default) = random per start. Fixed only
+   * where two banks must run in lockstep on the same signed transactions (tests).
+   */
+  blockhashSalt: Uint8Array | null;
 }
 
 export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
@@ -79,6 +84,7 @@ export const DEFAULT_BANK_CONFIG: EmbeddedBankConfig = {
   processedSignaturesMax: 1_000_000,
   slotTiming: "steady",
   slotTimingSeed: 1,
+  blockhashSalt: null,
 };
 
 /** A batch handed from schedule to bank: raw wire bytes (may be views into a shared buffer). */
@@ -161,10 +167,11 @@ export class EmbeddedBank {
    * the new chain reaches that slot, and execute twice. The bank publishes its own chain instead: each
    * of litesvm's hashes mixed with this start's random salt (litesvm's own check is off).
    */
-  private readonly bootSalt = randomBytes(32);
+  private readonly bootSalt: Uint8Array;
 
   constructor(config: Partial<EmbeddedBankConfig> = {}) {
     this.config = { ...DEFAULT_BANK_CONFIG, ...config };
+    this.bootSalt = this.config.blockhashSalt ?? randomBytes(32);
     if (!(this.config.slotMs >= 0) || !(this.config.blockhashMaxAgeSlots >= 1)) {
       throw bankError(
         BANK_CONFIG_INVALID,

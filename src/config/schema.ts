@@ -166,6 +166,98 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    // ---- --enable-adaptive-buffering (issue 6): read only when that flag is on ----
+    adaptive_ingress: z
+      .object({
+        buffer_packets_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(16_384)
+          .describe(
+            "Adaptive buffering: packets the priority buffer holds (kept below pool_packets − window_packets_max).",
+          ),
+        buffer_bytes_max: z
+          .number()
+          .int()
+          .min(1232)
+          .max(4_294_967_296)
+          .default(20_185_088)
+          .describe(
+            "Adaptive buffering: bytes (sum of packet lengths) the priority buffer holds; default 16,384 full packets.",
+          ),
+        window_packets_min: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(512)
+          .describe("Adaptive buffering: least packets handed on to verify and not yet finished."),
+        window_packets_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(4_096)
+          .describe(
+            "Adaptive buffering: most packets handed on and not yet finished (at most a verify ring's depth).",
+          ),
+        downstream_delay_ms: z
+          .number()
+          .int()
+          .min(1)
+          .max(60_000)
+          .default(50)
+          .describe(
+            "Adaptive buffering: the window is the measured drain rate times this delay (within the bounds).",
+          ),
+        handoff_batch_packets_max: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(64)
+          .describe("Adaptive buffering: packets handed on per batch when congested (1 when idle)."),
+      })
+      .strict()
+      .prefault({}),
+    adaptive_schedule: z
+      .object({
+        bank_lanes: z
+          .number()
+          .int()
+          .min(1)
+          .max(32)
+          .default(4)
+          .describe("Adaptive buffering: execution lanes (k bank workers) the batch planner plans for."),
+        pending_transactions_max: z
+          .number()
+          .int()
+          .min(64)
+          .max(1_048_576)
+          .default(8_192)
+          .describe(
+            "Adaptive buffering: transactions the planner holds; when full the lowest priority is dropped.",
+          ),
+        block_compute_units_max: z
+          .number()
+          .int()
+          .min(1_000_000)
+          .max(1_000_000_000)
+          .default(60_000_000)
+          .describe("Adaptive buffering: block compute-unit limit: 48,000,000 or 60,000,000 (SIMD-0256)."),
+        account_write_compute_units_max: z
+          .number()
+          .int()
+          .min(100_000)
+          .max(1_000_000_000)
+          .default(12_000_000)
+          .describe("Adaptive buffering: compute units a block may spend writing one account."),
+      })
+      .strict()
+      .prefault({}),
+    // ---- end of --enable-adaptive-buffering ----
     layout: z
       .object({
         verify_workers: z

@@ -51,8 +51,7 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = Object.freeze([
     "enable_adaptive_buffering",
     "adaptive packet buffer, priority queueing, dependency-aware batching",
     ["ingress", "schedule"],
-    false,
-    6,
+    true,
   ),
   flag(
     "enable_fast_path",

@@ -13,9 +13,12 @@ import { PACKET_BYTES_MAX, type PacketPool, type SourceKind } from "../ring/pack
 import type { SlotAllocator } from "../ring/slot-allocator.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
 import { INGRESS_ENTRY_PACKET, INGRESS_ENTRY_RETURNED } from "../topology.ts";
+import type { IngressIntake, OutcomeListener } from "./ingress-intake.ts";
 
 /** Queue entries carry the slot; this bit marks a returned transaction (slots stay below 2^20). */
 const QUEUED_RETURNED_BIT = 1 << 30;
+
+export type { OutcomeListener } from "./ingress-intake.ts";
 
 export const INGRESS_ACCEPTED = 0;
 export const INGRESS_DROP_EMPTY = 1;
@@ -23,6 +26,11 @@ export const INGRESS_DROP_OVERSIZE = 2;
 export const INGRESS_DROP_POOL_EXHAUSTED = 3;
 export const INGRESS_DROP_QUEUE_FULL = 4;
 export const INGRESS_DROP_SHUTDOWN = 5;
+// Only with --enable-adaptive-buffering (src/ingress/adaptive-ingress-stage.ts).
+export const INGRESS_DROP_PRIORITY_REFUSED = 6;
+export const INGRESS_DROP_PRIORITY_EVICTED = 7;
+export const INGRESS_DROP_SHARE_REFUSED = 8;
+export const INGRESS_DROP_SHARE_EVICTED = 9;
 export const INGRESS_DROP_NAMES = [
   "accepted",
   "empty",
@@ -30,6 +38,10 @@ export const INGRESS_DROP_NAMES = [
   "pool_exhausted",
   "queue_full",
   "shutdown",
+  "priority_refused",
+  "priority_evicted",
+  "share_refused",
+  "share_evicted",
 ] as const;
 
 export interface IngressStageDeps {
@@ -45,16 +57,7 @@ export interface IngressStageDeps {
   queuePacketsMax: number;
 }
 
-/** Called for each terminal outcome before its slot is freed; the packet bytes are still readable. */
-export type OutcomeListener = (
-  slot: number,
-  outcomeCode: number,
-  executedSlot: number,
-  costUnits: number,
-  detailCode: number,
-) => void;
-
-export class IngressStage {
+export class IngressStage implements IngressIntake {
   private readonly deps: IngressStageDeps;
   private readonly queueCapacity: number;
   /** Per verify worker: a ring buffer of pool slots waiting for room in ingress_verify#i. */
@@ -68,11 +71,12 @@ export class IngressStage {
     outcomes: 0,
     /** Packets that found their verify ring full and waited in the local queue (back-pressure). */
     ringFull: 0,
-    /** Not-included transactions handed back to verify (dedup forgets them; a retry may run). */
+    /** Packets handed on to verify, by source kind (index: SOURCE_KIND_*). */
+    forwarded: new Float64Array(3),
     returned: 0,
-    /** Not-included transactions whose worker queue was full: freed without forgetting (a retry is refused as a duplicate until its blockhash expires). */
     returnsLost: 0,
   };
+  private readonly takeBack = (slot: number): boolean => this.returnToVerify(slot);
 
   constructor(deps: IngressStageDeps) {
     this.deps = deps;
@@ -100,15 +104,6 @@ export class IngressStage {
     return this.deps.allocator.inUseCount();
   }
 
-  /** The verify worker owning a packet: by its first signature's leading bytes. */
-  private workerFor(bytes: Uint8Array, offset: number, length: number): number {
-    const workers = this.deps.outputs.length;
-    if (workers === 1 || length < 5) return 0;
-    const hash =
-      bytes[offset + 1] | (bytes[offset + 2] << 8) | (bytes[offset + 3] << 16) | (bytes[offset + 4] << 24);
-    return (Math.imul(hash, 0x9e3779b1) >>> 0) % workers;
-  }
-
   /**
    * Offers one packet. Returns INGRESS_ACCEPTED and the slot through `slotOut[0]`, or a drop code.
    * The packet is copied once into the pool; `packet` may be reused by the caller afterwards.
@@ -127,7 +122,7 @@ export class IngressStage {
     else if (length > PACKET_BYTES_MAX) code = INGRESS_DROP_OVERSIZE;
     let worker = 0;
     if (code === INGRESS_ACCEPTED) {
-      worker = this.workerFor(packet, 0, length);
+      worker = verifyWorkerFor(packet, 0, length, this.deps.outputs.length);
       if (this.queueCount[worker] >= this.queueCapacity) {
         this.flush();
         if (this.queueCount[worker] >= this.queueCapacity) code = INGRESS_DROP_QUEUE_FULL;
@@ -171,11 +166,12 @@ export class IngressStage {
         ring.writeWord(entry, 0, slot);
         ring.writeWord(entry, 1, pool.lengths[slot]);
         ring.writeWord(entry, 2, pool.sourceKinds[slot]);
-        ring.writeWord(
-          entry,
-          3,
-          (queued & QUEUED_RETURNED_BIT) !== 0 ? INGRESS_ENTRY_RETURNED : INGRESS_ENTRY_PACKET,
-        );
+        if ((queued & QUEUED_RETURNED_BIT) !== 0) {
+          ring.writeWord(entry, 3, INGRESS_ENTRY_RETURNED);
+        } else {
+          ring.writeWord(entry, 3, INGRESS_ENTRY_PACKET);
+          this.counters.forwarded[pool.sourceKinds[slot]]++;
+        }
         head = (head + 1) % this.queueCapacity;
       }
       ring.publish(reserved);
@@ -187,10 +183,16 @@ export class IngressStage {
     return moved;
   }
 
+  /** Takes every terminal outcome available, reports it, and frees its slot; returns how many. */
   /** Queues a not-included transaction's slot for the verify worker that verified it; false when full. */
   private returnToVerify(slot: number): boolean {
     const pool = this.deps.pool;
-    const worker = this.workerFor(pool.slotBytes(slot), 0, pool.lengths[slot]);
+    const worker = verifyWorkerFor(
+      pool.bytes,
+      pool.slotOffset(slot),
+      pool.lengths[slot],
+      this.deps.outputs.length,
+    );
     if (this.queueCount[worker] >= this.queueCapacity) {
       this.counters.returnsLost++;
       return false;
@@ -203,31 +205,54 @@ export class IngressStage {
     return true;
   }
 
-  /** Takes every terminal outcome available, reports it, and frees its slot; returns how many. */
   drainOutcomes(listener: OutcomeListener): number {
-    let total = 0;
-    for (const ring of this.deps.outcomeRings) {
-      const count = ring.available();
-      if (count === 0) continue;
-      for (let entry = 0; entry < count; entry++) {
-        const slot = ring.readWord(entry, 0);
-        const outcomeCode = ring.readWord(entry, 1);
-        if (outcomeCode !== OUTCOME_SLOT_RETURNED) {
-          listener(
-            slot,
-            outcomeCode,
-            ring.readWord(entry, 2),
-            ring.readWord(entry, 4),
-            ring.readWord(entry, 5),
-          );
-          if (isRetryableAfterVerify(outcomeCode) && this.returnToVerify(slot)) continue;
-        }
-        this.deps.allocator.free(slot);
-      }
-      ring.release(count);
-      total += count;
-    }
+    const total = drainOutcomeRings(this.deps.outcomeRings, this.deps.allocator, listener, this.takeBack);
     this.counters.outcomes += total;
     return total;
   }
+}
+
+/** The verify worker owning a packet: by its first signature's leading bytes (so each worker's dedup is exact). */
+export function verifyWorkerFor(bytes: Uint8Array, offset: number, length: number, workers: number): number {
+  if (workers === 1 || length < 5) return 0;
+  const hash =
+    bytes[offset + 1] | (bytes[offset + 2] << 8) | (bytes[offset + 3] << 16) | (bytes[offset + 4] << 24);
+  return (Math.imul(hash, 0x9e3779b1) >>> 0) % workers;
+}
+
+/**
+ * Takes every entry on the outcome `rings`: reports each terminal outcome to `listener`, then frees
+ * its slot — unless the bank did not include the transaction and `takeBack` takes the slot to hand
+ * it back to verify (it returns false when it cannot; the slot is then freed). A verify answer to a
+ * hand-back (OUTCOME_SLOT_RETURNED) only frees the slot. Returns how many terminal outcomes it took.
+ */
+export function drainOutcomeRings(
+  rings: readonly SpscRing[],
+  allocator: SlotAllocator,
+  listener: OutcomeListener,
+  takeBack?: (slot: number) => boolean,
+): number {
+  let total = 0;
+  for (const ring of rings) {
+    const count = ring.available();
+    if (count === 0) continue;
+    for (let entry = 0; entry < count; entry++) {
+      const slot = ring.readWord(entry, 0);
+      const outcomeCode = ring.readWord(entry, 1);
+      if (outcomeCode !== OUTCOME_SLOT_RETURNED) {
+        total++;
+        listener(
+          slot,
+          outcomeCode,
+          ring.readWord(entry, 2),
+          ring.readWord(entry, 4),
+          ring.readWord(entry, 5),
+        );
+        if (takeBack !== undefined && isRetryableAfterVerify(outcomeCode) && takeBack(slot)) continue;
+      }
+      allocator.free(slot);
+    }
+    ring.release(count);
+  }
+  return total;
 }

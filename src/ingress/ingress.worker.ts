@@ -2,45 +2,44 @@
 // transaction per datagram), the JSON-RPC HTTP server and PubSub WebSocket, the packet
 // pool's allocator, and the terminal end of the pipeline: every outcome coming back is
 // counted, drops are recorded in the status store with their reason, and slots are freed.
+// Without --enable-adaptive-buffering the stage is the baseline bounded FIFO (ingress-stage.ts);
+// with it, the priority buffer with per-source fair share and adaptive hand-off
+// (adaptive-ingress-stage.ts).
 
-import { jsonRpcErrorClass, RING_NAMES, rpcMethodLabel } from "../metrics/labels.ts";
+import { jsonRpcErrorClass, PRIORITY_DECADE_LABELS, RING_NAMES, rpcMethodLabel } from "../metrics/labels.ts";
 import { attachMetrics } from "../metrics/registry.ts";
 import { renderPrometheus } from "../metrics/render.ts";
 import { ChainState } from "../pipeline/chain-state.ts";
-import { DROP_OUTCOMES, OUTCOME_DROP_BASE } from "../pipeline/outcomes.ts";
+import {
+  DROP_OUTCOMES,
+  OUTCOME_DROP_BASE,
+  OUTCOME_DROP_PRIORITY_EVICTED,
+  OUTCOME_DROP_SHARE_EVICTED,
+} from "../pipeline/outcomes.ts";
 import { PortClient } from "../pipeline/port-rpc.ts";
 import type { StatusInfo } from "../pipeline/stage-init.ts";
 import { announceReady, runStage } from "../pipeline/worker-harness.ts";
 import { attachDoorbell } from "../ring/doorbell.ts";
-import { attachPacketPool, SOURCE_KIND_UDP } from "../ring/packet-pool.ts";
+import { attachPacketPool, SOURCE_KIND_RPC, SOURCE_KIND_UDP } from "../ring/packet-pool.ts";
 import { RingPoller } from "../ring/poller.ts";
 import { SlotAllocator } from "../ring/slot-allocator.ts";
 import { attachRing, type SpscRing } from "../ring/spsc-ring.ts";
 import { startRpcServer } from "../server/rpc-server.ts";
 import { base58Encode } from "../tx/base58.ts";
-import { INGRESS_ACCEPTED, INGRESS_DROP_NAMES, IngressStage } from "./ingress-stage.ts";
+import { AdaptiveIngressStage } from "./adaptive-ingress-stage.ts";
+import type { IngressIntake } from "./ingress-intake.ts";
+import {
+  INGRESS_ACCEPTED,
+  INGRESS_DROP_NAMES,
+  INGRESS_DROP_SHARE_EVICTED,
+  IngressStage,
+} from "./ingress-stage.ts";
 import { PipelineBackend } from "./pipeline-backend.ts";
+import { ipv4ToU32, udpSourceKey } from "./source-key.ts";
 
 function splitHostPort(bind: string): { host: string; port: number } {
   const colon = bind.lastIndexOf(":");
   return { host: bind.slice(0, colon), port: Number(bind.slice(colon + 1)) };
-}
-
-/** IPv4 "a.b.c.d" as a u32 (0 for anything else): the per-source id the fair-share rules use. */
-function ipv4ToU32(address: string): number {
-  let value = 0;
-  let octet = 0;
-  let dots = 0;
-  for (let index = 0; index < address.length; index++) {
-    const code = address.charCodeAt(index);
-    if (code === 46) {
-      value = (value << 8) | octet;
-      octet = 0;
-      dots++;
-    } else if (code >= 48 && code <= 57) octet = octet * 10 + code - 48;
-    else return 0;
-  }
-  return dots === 3 ? ((value << 8) | octet) >>> 0 : 0;
 }
 
 runStage(async (context) => {
@@ -53,18 +52,60 @@ runStage(async (context) => {
     ...verifyIndexes.map((index) => attachRing(init.rings[`verify_ingress#${index}`])),
     attachRing(init.rings.schedule_ingress),
   ];
-  const stage = new IngressStage({
+  const bank = new PortClient(init.bankClientPort);
+  const dropErrors = new Map(DROP_OUTCOMES.map((outcome) => [outcome.code, outcome.rpcError]));
+  /** Records a dropped transaction in the status store (when its bytes carry a signature). */
+  const recordDropped = (slot: number, outcomeCode: number) => {
+    const bytes = pool.slotBytes(slot);
+    if (pool.lengths[slot] < 65 || bytes[0] < 1 || bytes[0] > 0x7f) return;
+    const signature = base58Encode(bytes, 1, 64);
+    void bank
+      .call("recordDropped", signature, outcomeCode, dropErrors.get(outcomeCode) ?? null)
+      .catch(() => {});
+  };
+  const registry = attachMetrics(init.metrics);
+  const metrics = registry.shard("ingress");
+  const adaptiveConfig = init.config.adaptive_ingress;
+  const queueDurations = PRIORITY_DECADE_LABELS.map((decade) =>
+    metrics.histogram("outrider_ingress_queue_duration_seconds", { priority_decade: decade }),
+  );
+  const executedLatencies = PRIORITY_DECADE_LABELS.map((decade) =>
+    metrics.histogram("outrider_ingress_executed_latency_seconds", { priority_decade: decade }),
+  );
+  const stageDeps = {
     pool,
     allocator: new SlotAllocator(pool, []),
     outputs: verifyIndexes.map((index) => attachRing(init.rings[`ingress_verify#${index}`])),
     verifyDoorbells: verifyIndexes.map((index) => attachDoorbell(init.doorbells[`work:verify#${index}`])),
     outcomeRings,
-    queuePacketsMax: init.config.ingress.queue_packets_max,
-  });
-  const bank = new PortClient(init.bankClientPort);
+  };
+  const adaptive = init.config.flags.enable_adaptive_buffering
+    ? new AdaptiveIngressStage({
+        ...stageDeps,
+        config: {
+          bufferPacketsMax: adaptiveConfig.buffer_packets_max,
+          bufferBytesMax: adaptiveConfig.buffer_bytes_max,
+          windowPacketsMin: adaptiveConfig.window_packets_min,
+          windowPacketsMax: adaptiveConfig.window_packets_max,
+          downstreamDelayMs: adaptiveConfig.downstream_delay_ms,
+          handoffBatchPacketsMax: adaptiveConfig.handoff_batch_packets_max,
+          tickMs: 5,
+        },
+        // An evicted RPC transaction was acknowledged: it ends visibly, as dropped with its reason.
+        onEvicted: (slot, dropCode) => {
+          if (pool.sourceKinds[slot] !== SOURCE_KIND_RPC) return;
+          const outcome =
+            dropCode === INGRESS_DROP_SHARE_EVICTED
+              ? OUTCOME_DROP_SHARE_EVICTED
+              : OUTCOME_DROP_PRIORITY_EVICTED;
+          recordDropped(slot, outcome);
+        },
+        onHandOff: (_slot, waitedSeconds, decade) => queueDurations[decade].observe(waitedSeconds),
+      })
+    : null;
+  const stage: IngressIntake =
+    adaptive ?? new IngressStage({ ...stageDeps, queuePacketsMax: init.config.ingress.queue_packets_max });
 
-  const registry = attachMetrics(init.metrics);
-  const metrics = registry.shard("ingress");
   const receivedUdp = metrics.counter("outrider_ingress_packets_received_total", { source: "udp" });
   const receivedRpc = metrics.counter("outrider_ingress_packets_received_total", { source: "rpc" });
   const bytesUdp = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "udp" });
@@ -98,10 +139,58 @@ runStage(async (context) => {
     capacity: metrics.gauge("outrider_ring_entries_capacity", { ring: label }),
   }));
   const ringFull = metrics.counter("outrider_ring_push_rejected_total", { ring: "ingress_verify" });
-  let ringFullSeen = 0;
+  const forwardedUdp = metrics.counter("outrider_ingress_packets_forwarded_total", { source: "udp" });
+  const forwardedRpc = metrics.counter("outrider_ingress_packets_forwarded_total", { source: "rpc" });
+  const handedBack = metrics.counter("outrider_ingress_transactions_returned_total", {
+    result: "handed_back",
+  });
+  const handBackLost = metrics.counter("outrider_ingress_transactions_returned_total", { result: "lost" });
+  const buffer = {
+    held: metrics.gauge("outrider_ingress_buffer_packets_held", {}),
+    capacity: metrics.gauge("outrider_ingress_buffer_packets_capacity", {}),
+    heldBytes: metrics.gauge("outrider_ingress_buffer_held_bytes", {}),
+    capacityBytes: metrics.gauge("outrider_ingress_buffer_capacity_bytes", {}),
+    utilization: metrics.gauge("outrider_ingress_buffer_utilization_ratio", {}),
+    sources: metrics.gauge("outrider_ingress_buffer_sources_active", {}),
+    state: metrics.gauge("outrider_ingress_congestion_state", {}),
+    score: metrics.gauge("outrider_ingress_congestion_score_ratio", {}),
+    batch: metrics.gauge("outrider_ingress_handoff_batch_packets", {}),
+    window: metrics.gauge("outrider_ingress_downstream_window_packets", {}),
+    downstream: metrics.gauge("outrider_ingress_downstream_packets_in_flight", {}),
+  };
+  const queueCapacity = adaptive
+    ? adaptive.buffer.countMax
+    : // The baseline splits its bound evenly over the verify workers.
+      Math.max(1, Math.floor(init.config.ingress.queue_packets_max / init.verifyWorkers)) *
+      init.verifyWorkers;
+  buffer.capacity.set(queueCapacity);
+  if (adaptive) buffer.capacityBytes.set(adaptive.buffer.bytesMax);
+  const seen = { ringFull: 0, forwardedUdp: 0, forwardedRpc: 0, returned: 0, returnsLost: 0 };
   const sampleGauges = () => {
-    ringFull.inc(stage.counters.ringFull - ringFullSeen);
-    ringFullSeen = stage.counters.ringFull;
+    ringFull.inc(stage.counters.ringFull - seen.ringFull);
+    seen.ringFull = stage.counters.ringFull;
+    handedBack.inc(stage.counters.returned - seen.returned);
+    handBackLost.inc(stage.counters.returnsLost - seen.returnsLost);
+    seen.returned = stage.counters.returned;
+    seen.returnsLost = stage.counters.returnsLost;
+    const forwarded = stage.counters.forwarded;
+    forwardedUdp.inc(forwarded[SOURCE_KIND_UDP] - seen.forwardedUdp);
+    forwardedRpc.inc(forwarded[SOURCE_KIND_RPC] - seen.forwardedRpc);
+    seen.forwardedUdp = forwarded[SOURCE_KIND_UDP];
+    seen.forwardedRpc = forwarded[SOURCE_KIND_RPC];
+    buffer.held.set(stage.queued);
+    if (adaptive) {
+      buffer.heldBytes.set(adaptive.buffer.bytesHeld);
+      buffer.utilization.set(adaptive.utilization);
+      buffer.sources.set(adaptive.buffer.activeSources);
+      buffer.state.set(adaptive.congestion.state);
+      buffer.score.set(adaptive.congestion.score);
+      buffer.batch.set(adaptive.batchPackets);
+      buffer.window.set(adaptive.windowPackets);
+      buffer.downstream.set(adaptive.downstream);
+    } else {
+      buffer.utilization.set(stage.queued / queueCapacity);
+    }
     poolInUse.set(stage.inFlight);
     for (const gauge of ringGauges) {
       let queued = 0;
@@ -127,6 +216,7 @@ runStage(async (context) => {
   const backend = new PipelineBackend(
     bank,
     stage,
+    adaptive !== null,
     (byteLength) => {
       receivedRpc.inc();
       bytesRpc.inc(byteLength);
@@ -161,6 +251,20 @@ runStage(async (context) => {
       type: undefined,
       rings,
       pool: { slots: pool.slotCount, inUse: stage.inFlight },
+      ingressBuffer: adaptive
+        ? {
+            kind: "priority",
+            packets: adaptive.queued,
+            packetsMax: adaptive.buffer.countMax,
+            bytes: adaptive.buffer.bytesHeld,
+            bytesMax: adaptive.buffer.bytesMax,
+            sources: adaptive.buffer.activeSources,
+            congestion: ["idle", "normal", "congested"][adaptive.congestion.state],
+            windowPackets: adaptive.windowPackets,
+            downstreamPackets: adaptive.downstream,
+            batchPackets: adaptive.batchPackets,
+          }
+        : { kind: "fifo", packets: stage.queued, packetsMax: queueCapacity },
     };
   };
 
@@ -212,28 +316,23 @@ runStage(async (context) => {
       data(_socket, data, _port, address) {
         receivedUdp.inc();
         bytesUdp.inc(data.length);
-        const code = stage.accept(data, SOURCE_KIND_UDP, ipv4ToU32(address), 0);
+        const sourceId = adaptive ? udpSourceKey(address) : ipv4ToU32(address);
+        const code = stage.accept(data, SOURCE_KIND_UDP, sourceId, 0);
         if (code !== INGRESS_ACCEPTED) dropCounters[code]?.inc();
         else flushSoon();
       },
     },
   });
 
-  const dropErrors = new Map(DROP_OUTCOMES.map((outcome) => [outcome.code, outcome.rpcError]));
   const onOutcome = (slot: number, outcomeCode: number) => {
     const arrivalNs = pool.arrivalNs[slot];
-    const latencySeconds = (pool.clock.nowNs() - arrivalNs) / 1e9;
+    const latencySeconds = Math.max(0, (pool.clock.nowNs() - arrivalNs) / 1e9);
     if (outcomeCode >= OUTCOME_DROP_BASE) {
-      latencyDropped.observe(Math.max(0, latencySeconds));
-      const bytes = pool.slotBytes(slot);
-      if (pool.lengths[slot] >= 65 && bytes[0] >= 1 && bytes[0] <= 0x7f) {
-        const signature = base58Encode(bytes, 1, 64);
-        void bank
-          .call("recordDropped", signature, outcomeCode, dropErrors.get(outcomeCode) ?? null)
-          .catch(() => {});
-      }
+      latencyDropped.observe(latencySeconds);
+      recordDropped(slot, outcomeCode);
     } else {
-      latencyExecuted.observe(Math.max(0, latencySeconds));
+      latencyExecuted.observe(latencySeconds);
+      if (adaptive) executedLatencies[adaptive.decadeOf(slot)].observe(latencySeconds);
     }
   };
 
@@ -246,6 +345,7 @@ runStage(async (context) => {
   while (!context.stopRequested()) {
     const available = await poller.waitForWorkAsync();
     let worked = available > 0 ? stage.drainOutcomes(onOutcome) : 0;
+    adaptive?.tick(pool.clock.nowNs());
     worked += stage.flush();
     if (context.intakeStopped() && !drainedReported) {
       stage.stopIntake();

@@ -1,7 +1,9 @@
 // The RpcBackend the JSON-RPC face uses when the pipeline runs: sendTransaction goes
 // into the pipeline through the ingress stage (after Agave's preflight unless skipped);
 // every read and side call goes to the bank tile's service over its MessagePort; chain
-// events (slots, signatures, account writes) come back over the same port.
+// events (slots, signatures, account writes) come back over the same port. With adaptive
+// buffering each transaction carries its sender's fair-share key (source-key.ts): the JSON-RPC
+// connection when the server names one in the send options (`sourceId`), else one shared RPC source.
 import type { SimulationOutcome } from "../bank/embedded-bank.ts";
 import type { SignatureStatus } from "../bank/status-store.ts";
 import type { PortClient } from "../pipeline/port-rpc.ts";
@@ -22,7 +24,12 @@ import type {
 } from "../server/rpc-backend.ts";
 import { base58Encode } from "../tx/base58.ts";
 import { PACKET_DATA_SIZE, SIGNATURE_BYTES } from "../tx/limits.ts";
-import { INGRESS_ACCEPTED, INGRESS_DROP_NAMES, type IngressStage } from "./ingress-stage.ts";
+import type { IngressIntake } from "./ingress-intake.ts";
+import { INGRESS_ACCEPTED, INGRESS_DROP_NAMES } from "./ingress-stage.ts";
+import { rpcSourceKey } from "./source-key.ts";
+
+/** Send options as a server that names its connections passes them (the id is optional). */
+export type SendOptionsWithSource = SendOptions & { sourceId?: number };
 
 export class PipelineBackend implements RpcBackend {
   private readonly listeners = new Set<(event: BackendEvent) => void>();
@@ -32,7 +39,9 @@ export class PipelineBackend implements RpcBackend {
 
   constructor(
     private readonly bank: PortClient,
-    private readonly ingress: IngressStage,
+    private readonly ingress: IngressIntake,
+    /** Adaptive buffering: give each transaction its sender's fair-share key. */
+    private readonly fairShareKeys: boolean,
     /** Called after a transaction was accepted (to flush it on promptly and count it). */
     private readonly onAccepted: (byteLength: number) => void,
     private readonly onRefused: (code: number) => void,
@@ -61,7 +70,11 @@ export class PipelineBackend implements RpcBackend {
       if (rejection !== null) return { accepted: false, rejection };
     }
     this.requestId = (this.requestId + 1) >>> 0;
-    const code = this.ingress.accept(wireBytes, SOURCE_KIND_RPC, 0, this.requestId);
+    const connection = (options as SendOptionsWithSource).sourceId;
+    const sourceId = this.fairShareKeys
+      ? rpcSourceKey(typeof connection === "number" && Number.isInteger(connection) ? connection : 0)
+      : 0;
+    const code = this.ingress.accept(wireBytes, SOURCE_KIND_RPC, sourceId, this.requestId);
     if (code !== INGRESS_ACCEPTED) {
       this.onRefused(code);
       return invalid(

@@ -37,7 +37,11 @@ export class PriorityBuffer {
   readonly bytesMax: number;
   /** Handles evicted by the last push, in eviction order (the newcomer is never listed here). */
   readonly evicted: Int32Array;
+  /** Per evicted handle: 1 when it went as the lowest of a source above its fair share, 0 as the lowest overall. */
+  readonly evictedOverShare: Uint8Array;
   evictedCount = 0;
+  /** For the last push that returned PUSH_REJECTED_LOWEST: whether its source was above its fair share. */
+  lastRejectOverShare = false;
   /** Details of the packet returned by the last popMax. */
   lastPopPriority = 0;
   lastPopBytes = 0;
@@ -72,6 +76,7 @@ export class PriorityBuffer {
     // One slot more than the bound: a newcomer is inserted first, then the lowest is evicted.
     const slots = this.countMax + 1;
     this.evicted = new Int32Array(slots);
+    this.evictedOverShare = new Uint8Array(slots);
     this.handle = new Int32Array(slots);
     this.priority = new Float64Array(slots);
     this.sequence = new Float64Array(slots);
@@ -133,6 +138,7 @@ export class PriorityBuffer {
     if (!Number.isInteger(sourceId) || sourceId < 0 || sourceId > 0xffffffff)
       throw scheduleError(INGRESS_BUFFER_ITEM_INVALID, `sourceId must be a u32, got ${sourceId}`);
     this.evictedCount = 0;
+    this.lastRejectOverShare = false;
     if (packetBytes > this.bytesMax) return PUSH_REJECTED_TOO_LARGE;
     // Insert first (there is always one spare slot), then evict down to the bounds.
     const source = this.sources.findOrAdd(sourceId);
@@ -146,18 +152,28 @@ export class PriorityBuffer {
     let outcome = PUSH_ACCEPTED;
     while (this.held > this.countMax || this.heldBytes > this.bytesMax) {
       const victim = this.chooseVictim();
+      const overShare = this.victimOverShare;
       this.unlink(victim);
       this.freeIds[this.freeTop++] = victim;
-      if (victim === id) outcome = PUSH_REJECTED_LOWEST;
-      else this.evicted[this.evictedCount++] = this.handle[victim];
+      if (victim === id) {
+        outcome = PUSH_REJECTED_LOWEST;
+        this.lastRejectOverShare = overShare;
+      } else {
+        this.evictedOverShare[this.evictedCount] = overShare ? 1 : 0;
+        this.evicted[this.evictedCount++] = this.handle[victim];
+      }
     }
     return outcome;
   }
 
+  private victimOverShare = false;
+
   /** The lowest of the most loaded source when it is above its fair share, else the lowest overall. */
   private chooseVictim(): number {
     const loaded = this.sourceLoad.top();
-    if (this.sources.itemCount[loaded] > this.fairShare) return this.sourceLowest.lowest(loaded);
+    // A lone source is never "over its share": its lowest is simply the lowest overall.
+    this.victimOverShare = this.sources.itemCount[loaded] > this.fairShare && this.sources.activeSources > 1;
+    if (this.victimOverShare) return this.sourceLowest.lowest(loaded);
     return this.lowestOverall.top();
   }
 

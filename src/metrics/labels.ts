@@ -10,6 +10,13 @@ export const INGRESS_DROP_REASONS = [
   "empty",
   "pool_exhausted",
   "shutdown",
+  // --enable-adaptive-buffering: the priority buffer was full; `priority_*` went as the lowest overall,
+  // `share_*` as the lowest of a source above its fair share; `*_refused` was the newcomer itself,
+  // `*_evicted` a packet accepted earlier.
+  "priority_refused",
+  "priority_evicted",
+  "share_refused",
+  "share_evicted",
 ] as const;
 export const VERIFY_DROP_REASONS = [
   "parse_error",
@@ -18,6 +25,11 @@ export const VERIFY_DROP_REASONS = [
   "duplicate",
   "expired_blockhash",
   "queue_full",
+  // Pipeline drop outcomes of adaptive buffering (src/pipeline/outcomes.ts). Verify never produces them;
+  // they are listed because verify declares one counter per pipeline drop outcome.
+  "priority_evicted",
+  "share_evicted",
+  "dropped_on_capacity",
 ] as const;
 export const SCHEDULE_DROP_REASONS = [
   "queue_full",
@@ -26,9 +38,34 @@ export const SCHEDULE_DROP_REASONS = [
   "evicted_low_priority",
   "bank_not_available",
 ] as const;
+/**
+ * Priority bands (--enable-adaptive-buffering): the decade of Agave's priority, reward × 10^6 / (cost + 1).
+ * Fixed and bounded, so a dashboard can follow the bands its high payers use (a plain transfer paying only
+ * the signature fee is near 1e5; 10^9 micro-lamports per CU on 450 CU is near 2e7).
+ */
+export const PRIORITY_DECADE_LABELS = ["lt1e4", "1e4", "1e5", "1e6", "1e7", "1e8", "1e9", "ge1e10"] as const;
+
+/** Index into PRIORITY_DECADE_LABELS of a priority (no allocation). */
+export function priorityDecadeIndex(priority: number): number {
+  if (!(priority >= 1e4)) return 0;
+  if (priority >= 1e10) return PRIORITY_DECADE_LABELS.length - 1;
+  let index = 1;
+  for (let bound = 1e5; priority >= bound; bound *= 10) index++;
+  return index;
+}
+
+/** Schedule (--enable-adaptive-buffering): which compute limit put a transaction off to the next slot. */
+export const SCHEDULE_COST_LIMITS = ["block", "account_write"] as const;
+/** Schedule: the parts of the batch-efficiency figure of the last window, in compute units. */
+export const SCHEDULE_WINDOW_PARTS = ["total", "critical_path", "lower_bound", "makespan"] as const;
+/** Schedule: execution lanes (k bank workers planned for), at most 32. */
+export const LANE_LABELS: readonly string[] = Array.from({ length: 32 }, (_, lane) => String(lane));
+
 export const TRANSACTION_OUTCOMES = ["executed", "forwarded", "dropped"] as const;
 export const CHECK_RESULTS = ["valid", "invalid"] as const;
 export const CACHE_RESULTS = ["hit", "miss"] as const;
+/** Hand-backs of not-included transactions from ingress to verify. */
+export const RETURN_RESULTS = ["handed_back", "lost"] as const;
 /** The verify stage's caches (--enable-trading-cache). */
 export const VERIFY_CACHE_NAMES = ["signature", "template"] as const;
 

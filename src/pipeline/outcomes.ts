@@ -15,6 +15,11 @@ export const OUTCOME_DROP_BAD_SIGNATURE = 202;
 export const OUTCOME_DROP_DUPLICATE = 203;
 export const OUTCOME_DROP_EXPIRED_BLOCKHASH = 204;
 export const OUTCOME_DROP_SHUTDOWN = 205;
+/** --enable-adaptive-buffering: an accepted transaction evicted from the ingress priority buffer. */
+export const OUTCOME_DROP_PRIORITY_EVICTED = 206;
+export const OUTCOME_DROP_SHARE_EVICTED = 207;
+/** --enable-adaptive-buffering: the lowest priority of a full planner (Agave's dropped_on_capacity). */
+export const OUTCOME_DROP_ON_CAPACITY = 208;
 /**
  * Not a terminal outcome: verify gives back the slot of a transaction ingress returned to it (one that
  * verified, reached the bank and was not included), after forgetting its signature in dedup so that
@@ -23,11 +28,12 @@ export const OUTCOME_DROP_SHUTDOWN = 205;
 export const OUTCOME_SLOT_RETURNED = 250;
 
 /**
- * True for an outcome after which the same signed transaction may be retried and run: the bank did
- * not include it (Agave's not_included_reason, 1–199), so nothing of it was committed.
+ * True for an outcome after which the same signed transaction may be retried and run: it verified and
+ * then nothing of it was committed — the bank did not include it (Agave's not_included_reason,
+ * 1–199), or the scheduler dropped it on capacity.
  */
 export function isRetryableAfterVerify(outcomeCode: number): boolean {
-  return outcomeCode > 0 && outcomeCode < OUTCOME_DROP_BASE;
+  return (outcomeCode > 0 && outcomeCode < OUTCOME_DROP_BASE) || outcomeCode === OUTCOME_DROP_ON_CAPACITY;
 }
 
 export interface OutcomeInfo {
@@ -75,6 +81,24 @@ export const DROP_OUTCOMES: readonly OutcomeInfo[] = [
     name: "shutdown",
     rpcError: "WouldExceedMaxBlockCostLimit",
     description: "still queued when the shutdown drain time ran out",
+  },
+  {
+    code: OUTCOME_DROP_PRIORITY_EVICTED,
+    name: "priority_evicted",
+    rpcError: null,
+    description: "evicted from the full ingress priority buffer by higher-priority transactions",
+  },
+  {
+    code: OUTCOME_DROP_SHARE_EVICTED,
+    name: "share_evicted",
+    rpcError: null,
+    description: "evicted from the full ingress priority buffer: its sender held more than its fair share",
+  },
+  {
+    code: OUTCOME_DROP_ON_CAPACITY,
+    name: "dropped_on_capacity",
+    rpcError: null,
+    description: "the lowest priority when the scheduler was full",
   },
 ];
 

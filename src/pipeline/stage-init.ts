@@ -2,6 +2,7 @@
 // configuration, and the shared memory it works on (packet pool, chain state, metrics,
 // rings and doorbells, the control block). Everything here is structured-cloneable;
 // SharedArrayBuffers are shared, not copied.
+import type { PrefetchHintsDescriptor } from "../accounts/prefetch-hints.ts";
 import type { OutriderConfig } from "../config/schema.ts";
 import type { MetricsDescriptor } from "../metrics/registry.ts";
 import type { DoorbellDescriptor } from "../ring/doorbell.ts";
@@ -32,6 +33,12 @@ export interface StageInit {
   bankPort?: MessagePort;
   /** Ingress tile only: the client end of the bank's service port. */
   bankClientPort?: MessagePort;
+  /**
+   * With enable_trading_cache: account prefetch hint rings (src/accounts/prefetch-hints.ts), one per
+   * verify worker. Verify#i gets [its own] to write the accounts a transaction will lock; the bank gets
+   * all of them to read.
+   */
+  prefetchHints?: PrefetchHintsDescriptor[];
 }
 
 /** What the control thread tells the ingress tile once every stage is ready, for /status. */

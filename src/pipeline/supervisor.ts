@@ -2,6 +2,7 @@
 // rings and doorbells of src/topology.ts), places each stage on a core, starts the stage
 // Workers, and runs the shutdown: stop intake, wait until every accepted transaction has
 // its outcome (bounded by shutdown.drain_ms), then stop every stage.
+import { createPrefetchHints } from "../accounts/prefetch-hints.ts";
 import type { ResolvedConfig } from "../config/load.ts";
 import type { Logger } from "../log.ts";
 import { createMetrics } from "../metrics/registry.ts";
@@ -89,6 +90,10 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
   const control = createControlBlock();
   const controlCells = new Int32Array(control);
   const bankChannel = new MessageChannel();
+  // Account prefetch hints: verify#i → bank, one ring per verify worker (trading cache only).
+  const prefetchHints = config.flags.enable_trading_cache
+    ? Array.from({ length: verifyWorkers }, () => createPrefetchHints())
+    : undefined;
 
   let failWith: (message: string) => void = () => {};
   const failed = new Promise<string>((resolve) => {
@@ -192,6 +197,8 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
       init.bankClientPort = bankChannel.port2;
       transfer.push(bankChannel.port2);
     }
+    if (prefetchHints && entry.stage === "bank") init.prefetchHints = prefetchHints;
+    if (prefetchHints && entry.stage === "verify") init.prefetchHints = [prefetchHints[entry.index]];
     worker.postMessage(init, transfer);
   }
 

@@ -44,6 +44,18 @@ export class ThreadAwareLocks {
     return allowed;
   }
 
+  /** Workers holding a lock that conflicts with these (the ones whose completions could make room). */
+  conflictingWorkers(accounts: Int32Array, writable: Uint8Array, base: number, lockCount: number): number {
+    let mask = 0;
+    for (let lock = 0; lock < lockCount; lock++) {
+      const account = accounts[base + lock];
+      const writer = this.writeWorker[account];
+      if (writer !== NONE) mask |= 1 << writer;
+      if (writable[base + lock] === 1) mask |= this.readMask[account];
+    }
+    return mask;
+  }
+
   /** The worker holding the account's write lock, or -1. */
   writeOwner(account: number): number {
     return this.writeWorker[account];

@@ -1,18 +1,24 @@
-// The dependency-graph batch planner (issue 6), a drop-in for the FIFO batcher behind
+// The dependency-graph batch planner (issue 6), in place of the FIFO batcher behind
 // --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order:
-// reward × 10^6 / (cost + 1), ties oldest first). Each schedule() call pulls a look-ahead window from
-// it into a PrioGraph (edges only to the next conflicting transaction per account) and repeats passes:
-// pop every unblocked transaction in priority order, place each on a worker allowed by the thread-aware
-// in-flight locks (the least loaded in queued compute units), send all non-empty batches at the end of
-// the pass (a batch is never held back waiting for one more transaction), then unblock the successors
-// of what was popped and refill the window. A transaction that conflicts with in-flight work on two
-// workers, or with an earlier one that had to wait, waits too (order among conflicting transactions
-// is kept). The per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers),
-// clamped to 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones.
-// Block limits (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or
-// the per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets
-// of 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
+// reward × 10^6 / (cost + 1), ties oldest first). Each schedule() call makes a PrioGraph (edges only to
+// the next conflicting transaction per account) hold the look-ahead window — the highest-priority
+// pending transactions, as many as the free batch room — and repeats passes: pop every unblocked
+// transaction in priority order, place each on a worker allowed by the thread-aware in-flight locks (the
+// least loaded in queued compute units), send all non-empty batches at the end of the pass (a batch is
+// never held back waiting for one more transaction), then release the successors of what was sent and
+// refill the window. A transaction that conflicts with in-flight work on two workers (or whose one
+// allowed worker is full) is parked: it stays in the graph, so every later transaction conflicting with
+// it waits too (order among conflicting transactions is kept), and it is offered again only once one of
+// the workers it waits for completes a batch; the window looks past parked transactions. The graph is
+// kept between calls and adjusted (appended to, its lowest shed) to be exactly the window a fresh build
+// would give; it is rebuilt when a newcomer must go ahead of a lower transaction it conflicts with. The
+// per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers), clamped to
+// 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones. Block limits
+// (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or the
+// per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets of
+// 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
 
+import { PlanMeter } from "./plan-meter.ts";
 import { PrioGraph } from "./prio-graph.ts";
 import { AccountTable } from "./prio-graph-accounts.ts";
 import {
@@ -65,6 +71,8 @@ export interface PrioGraphPlannerConfig {
   blockComputeUnitsMax?: number;
   /** Per-account write-lock compute-unit limit per block; default 12M. */
   accountWriteComputeUnitsMax?: number;
+  /** Keep live plan figures per slot (plan-meter.ts); default false. */
+  meter?: boolean;
 }
 
 /** Locks predicted for a transaction (e.g. accounts its CPIs will touch), in a buffer of their own. */
@@ -79,8 +87,16 @@ export interface PlannerCounters {
   enqueued: number;
   scheduled: number;
   batches: number;
-  /** Times a transaction was put back because of conflicts with two workers / a waiting one. */
+  /** Times a transaction was put back (conflicts + threads). */
   unschedulable: number;
+  /** …because it conflicts with in-flight work on two workers, or with one that had to wait (Agave's unschedulable_conflicts). */
+  unschedulableConflicts: number;
+  /** …because the one worker its locks allow had no room for another batch (Agave's unschedulable_threads). */
+  unschedulableThreads: number;
+  /** Transactions dropped as the lowest priority of a full planner (Agave's dropped_on_capacity). */
+  droppedOnCapacity: number;
+  /** Times the look-ahead graph was rebuilt instead of kept and appended to. */
+  graphRebuilds: number;
   /** Times a transaction was put off to the next slot by the block or account compute limit. */
   deferredBlockLimit: number;
   deferredAccountLimit: number;
@@ -94,11 +110,16 @@ const STATE_DEFERRED = 3;
 const STATE_IN_FLIGHT = 4;
 
 const RESULT_SCHEDULED = 0;
-const RESULT_UNSCHEDULABLE = 1;
+const RESULT_UNSCHEDULABLE_CONFLICTS = 1;
 const RESULT_DEFERRED = 2;
+const RESULT_UNSCHEDULABLE_THREADS = 3;
 
 export class PrioGraphPlanner {
   readonly workers: number;
+  /** Bit w set for every worker. */
+  private readonly allWorkers: number;
+  /** Set by trySchedule when it cannot schedule: the workers whose completed batches may change that. */
+  private parkedOn = 0;
   readonly pendingMax: number;
   readonly accountsMax: number;
   readonly lookAheadMax: number;
@@ -114,6 +135,10 @@ export class PrioGraphPlanner {
     scheduled: 0,
     batches: 0,
     unschedulable: 0,
+    unschedulableConflicts: 0,
+    unschedulableThreads: 0,
+    droppedOnCapacity: 0,
+    graphRebuilds: 0,
     deferredBlockLimit: 0,
     deferredAccountLimit: 0,
     completed: 0,
@@ -152,18 +177,18 @@ export class PrioGraphPlanner {
   private readonly dedupeSerial: Int32Array;
   private readonly dedupeAt: Int32Array;
   private enqueueSerial = 0;
-  private readonly blockedSerial: Int32Array;
-  private readonly blockedWrite: Uint8Array;
-  private blockSerial = 0;
   private readonly openSerialWrite: Int32Array;
   private readonly openSerialRead: Int32Array;
   // Structures.
   private readonly container: IndexedHeap;
+  /** The same transactions as `container`, lowest first: the victim when a full planner drops on capacity. */
+  private readonly containerLowest: IndexedHeap;
+  /** Live plan figures (null unless config.meter). */
+  readonly meter: PlanMeter | null;
   private readonly graph: PrioGraph;
   private readonly locks: ThreadAwareLocks;
   private readonly deferred: Int32Array;
   private deferredCount = 0;
-  private readonly putBack: Int32Array;
   private readonly popped: Int32Array;
   // Per worker.
   private readonly queuedUnits: Float64Array;
@@ -185,6 +210,7 @@ export class PrioGraphPlanner {
     const code = SCHEDULE_CONFIG_INVALID;
     this.bytes = bytes;
     this.workers = requireInteger(code, "workers", config.workers, 1, WORKERS_MAX);
+    this.allWorkers = this.workers === 32 ? -1 : (1 << this.workers) - 1;
     this.pendingMax = requireInteger(code, "pendingMax", config.pendingMax, 1, 1 << 20);
     this.accountsMax = requireInteger(
       code,
@@ -252,23 +278,27 @@ export class PrioGraphPlanner {
     this.lingeringEpoch = new Int32Array(accountsMax);
     this.dedupeSerial = new Int32Array(accountsMax);
     this.dedupeAt = new Int32Array(accountsMax);
-    this.blockedSerial = new Int32Array(accountsMax);
-    this.blockedWrite = new Uint8Array(accountsMax);
     this.openSerialWrite = new Int32Array(accountsMax);
     this.openSerialRead = new Int32Array(accountsMax);
     this.container = new IndexedHeap(transactions, this.priority, this.sequence, true);
-    // Per call: the window plus refills, at most twice the look-ahead; locks budgeted at 16 per transaction.
-    const insertsPerCall = Math.min(transactions, 2 * this.lookAheadMax);
+    this.containerLowest = new IndexedHeap(transactions, this.priority, this.sequence, false);
+    this.meter = config.meter ? new PlanMeter(accountsMax, this.workers) : null;
+    // The graph holds at most the look-ahead window; its locks are budgeted at 32 per transaction.
     this.graph = new PrioGraph(
       transactions,
       accountsMax,
-      Math.max(locksMax, insertsPerCall * 16),
+      Math.max(locksMax, Math.min(transactions, this.lookAheadMax) * 32),
       this.priority,
       this.sequence,
+      {
+        account: this.lockAccount,
+        writable: this.lockWritable,
+        count: this.lockCount,
+        stride: PLANNER_LOCKS_PER_TRANSACTION_MAX,
+      },
     );
     this.locks = new ThreadAwareLocks(accountsMax, this.workers);
     this.deferred = new Int32Array(transactions);
-    this.putBack = new Int32Array(transactions);
     this.popped = new Int32Array(transactions);
     this.queuedUnits = new Float64Array(this.workers);
     this.inFlightBatches = new Int32Array(this.workers);
@@ -291,6 +321,11 @@ export class PrioGraphPlanner {
     this.outputSlots = new Int32Array(this.recordCount * this.batchTransactionsMax);
   }
 
+  /** Batch records (workers × in-flight batches per worker): a batch id modulo this is its record. */
+  get batchRecordCount(): number {
+    return this.recordCount;
+  }
+
   /** Transactions held: waiting (now or for the next slot) or in flight. */
   get held(): number {
     return this.pendingMax - this.freeTop;
@@ -298,7 +333,7 @@ export class PrioGraphPlanner {
 
   /** Transactions not yet sent (waiting now or for the next slot). */
   get pending(): number {
-    return this.container.size + this.deferredCount;
+    return this.container.size + this.deferredCount + this.graph.size;
   }
 
   /** Transactions waiting for the next slot (block or account compute limit). */
@@ -410,9 +445,33 @@ export class PrioGraphPlanner {
     this.sequence[id] = this.sequenceCounter++;
     this.cost[id] = costUnits;
     this.state[id] = STATE_PENDING;
-    this.container.push(id);
+    this.pushPending(id);
     this.counters.enqueued++;
     return ENQUEUE_OK;
+  }
+
+  private pushPending(id: number): void {
+    this.container.push(id);
+    this.containerLowest.push(id);
+  }
+
+  /**
+   * A full planner makes room for a transaction of `priority`, as Agave's container does: the lowest
+   * pending transaction (not in flight) is dropped if it ranks below the newcomer (an equal priority
+   * ranks the newcomer lower: the older stays). Returns the dropped transaction's slot, or -1 when the
+   * newcomer itself is the one to drop (or nothing pending could be dropped). Counted in droppedOnCapacity.
+   */
+  evictLowestBelow(priority: number): number {
+    this.counters.droppedOnCapacity++;
+    const id = this.containerLowest.top();
+    if (id < 0 || !(this.priority[id] < priority)) return -1;
+    this.container.remove(id);
+    this.containerLowest.remove(id);
+    const slot = this.slotOf[id];
+    this.releaseAccounts(id);
+    this.state[id] = STATE_FREE;
+    this.freeIds[this.freeTop++] = id;
+    return slot;
   }
 
   private releaseAccounts(id: number): void {
@@ -445,6 +504,7 @@ export class PrioGraphPlanner {
       Number.MAX_SAFE_INTEGER,
     );
     this.blockComputeUnitsUsed = 0;
+    this.meter?.endWindow();
     for (let index = 0; index < this.lingeringCount; index++) {
       const account = this.lingering[index];
       this.lingeringEpoch[account] = 0;
@@ -459,7 +519,7 @@ export class PrioGraphPlanner {
     for (let index = 0; index < this.deferredCount; index++) {
       const id = this.deferred[index];
       this.state[id] = STATE_PENDING;
-      this.container.push(id);
+      this.pushPending(id);
     }
     this.deferredCount = 0;
   }
@@ -481,24 +541,86 @@ export class PrioGraphPlanner {
     return batches * this.batchTransactionsMax;
   }
 
-  /** Pulls up to `budget` transactions from the container into the graph; returns how many. */
+  /** Pulls up to `budget` transactions from the container into the graph, in priority order; returns how many. */
   private fillWindow(budget: number): number {
     let moved = 0;
     while (moved < budget) {
       const id = this.container.top();
       if (id < 0 || !this.graph.hasRoomFor(this.lockCount[id])) break;
-      this.container.pop();
-      this.state[id] = STATE_GRAPH;
-      this.graph.insert(
-        id,
-        this.lockAccount,
-        this.lockWritable,
-        id * PLANNER_LOCKS_PER_TRANSACTION_MAX,
-        this.lockCount[id],
-      );
+      this.appendFromContainer(id);
       moved++;
     }
     return moved;
+  }
+
+  private appendFromContainer(id: number): void {
+    this.container.pop();
+    this.containerLowest.remove(id);
+    this.state[id] = STATE_GRAPH;
+    this.graph.insert(id);
+  }
+
+  /** The look-ahead window of this call: the free batch room in transactions, within the bounds. */
+  private windowTarget(): number {
+    return Math.min(
+      this.lookAheadMax,
+      Math.max(this.lookAheadMin, this.lookAheadPerFreeTransaction * this.freeCapacityTransactions()),
+    );
+  }
+
+  /** Puts every transaction of the graph back in the container and empties the graph. */
+  private rebuildGraph(): void {
+    const graph = this.graph;
+    for (let index = 0; index < graph.size; index++) {
+      const id = graph.member(index);
+      this.state[id] = STATE_PENDING;
+      this.pushPending(id);
+    }
+    graph.reset();
+    this.counters.graphRebuilds++;
+  }
+
+  /** True when transaction a ranks above transaction b (higher priority; equal: older). */
+  private outranks(a: number, b: number): boolean {
+    const priorityA = this.priority[a];
+    const priorityB = this.priority[b];
+    return priorityA > priorityB || (priorityA === priorityB && this.sequence[a] < this.sequence[b]);
+  }
+
+  /** Takes the graph's lowest transaction back to the container. */
+  private trimLowest(): void {
+    const id = this.graph.trimLowest();
+    this.state[id] = STATE_PENDING;
+    this.pushPending(id);
+  }
+
+  /**
+   * Makes the graph the look-ahead window a fresh build would make — the `target` highest-priority
+   * pending transactions, with the same edges — keeping what it holds from the last call: it sheds its
+   * lowest transactions down to the target, then takes the container's best while they outrank its
+   * lowest (shedding that one when full). A transaction is appended only where that gives the edges of
+   * an insertion at its rank; otherwise the graph is rebuilt from scratch.
+   */
+  private prepareWindow(target: number): void {
+    const graph = this.graph;
+    while (graph.size > target) this.trimLowest();
+    for (;;) {
+      const id = this.container.top();
+      if (id < 0 || graph.size === 0) break;
+      if (graph.size >= target) {
+        if (!this.outranks(id, graph.lowestNode())) break;
+        this.trimLowest();
+        continue;
+      }
+      // Below the graph's lowest it is simply next in priority order; above it, its edges must not change.
+      const inOrder = !this.outranks(id, graph.lowestNode());
+      if (!graph.hasRoomFor(this.lockCount[id]) || (!inOrder && !graph.appendable(id))) {
+        this.rebuildGraph();
+        break;
+      }
+      this.appendFromContainer(id);
+    }
+    if (graph.size === 0) this.fillWindow(target);
   }
 
   /**
@@ -508,17 +630,11 @@ export class PrioGraphPlanner {
   schedule(): number {
     this.outputCount = 0;
     let accepting = this.acceptingWorkers();
-    if (accepting === 0 || this.container.size === 0) return 0;
     const graph = this.graph;
-    graph.begin();
-    this.blockSerial = (this.blockSerial + 1) | 0 || 1;
-    let putBackCount = 0;
-    this.fillWindow(
-      Math.min(
-        this.lookAheadMax,
-        Math.max(this.lookAheadMin, this.lookAheadPerFreeTransaction * this.freeCapacityTransactions()),
-      ),
-    );
+    if (accepting === 0 || (this.container.size === 0 && graph.size === 0)) return 0;
+    graph.beginCall();
+    // Sleeping parked transactions would only fail again: like Agave's, the window looks past them.
+    this.prepareWindow(this.windowTarget() + graph.sleeping);
     while (graph.readyCount > 0 && accepting !== 0) {
       let acceptingCount = 0;
       for (let bits = accepting; bits !== 0; bits &= bits - 1) acceptingCount++;
@@ -526,58 +642,38 @@ export class PrioGraphPlanner {
         this.batchTransactionsMax,
         Math.max(1, Math.ceil(graph.readyCount / acceptingCount)),
       );
-      let poppedCount = 0;
+      let removedCount = 0;
+      let parkedCount = 0;
       for (;;) {
         const id = graph.pop();
         if (id < 0) break;
-        this.popped[poppedCount++] = id;
         const result = this.trySchedule(id, accepting, target);
-        if (result === RESULT_UNSCHEDULABLE) {
+        if (result === RESULT_UNSCHEDULABLE_CONFLICTS || result === RESULT_UNSCHEDULABLE_THREADS) {
+          // It stays in the graph, blocking every later transaction it conflicts with (order is kept).
           this.counters.unschedulable++;
-          this.state[id] = STATE_PENDING;
-          this.putBack[putBackCount++] = id;
-        } else if (result === RESULT_DEFERRED) {
-          this.state[id] = STATE_DEFERRED;
-          this.deferred[this.deferredCount++] = id;
+          if (result === RESULT_UNSCHEDULABLE_CONFLICTS) this.counters.unschedulableConflicts++;
+          else this.counters.unschedulableThreads++;
+          graph.park(id, this.parkedOn);
+          parkedCount++;
+        } else {
+          if (result === RESULT_DEFERRED) {
+            this.state[id] = STATE_DEFERRED;
+            this.deferred[this.deferredCount++] = id;
+          }
+          this.popped[removedCount++] = id;
         }
         accepting = this.acceptingWorkers();
         if (accepting === 0) break;
       }
       for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
       accepting = this.acceptingWorkers();
-      for (let index = 0; index < poppedCount; index++) graph.unblock(this.popped[index]);
-      this.fillWindow(poppedCount);
+      // Successors are released only now, so a transaction never shares a batch with its predecessor.
+      for (let index = 0; index < removedCount; index++) graph.remove(this.popped[index]);
+      // Refill by what was popped: a parked transaction widens this call's look-ahead by one.
+      this.fillWindow(removedCount + parkedCount);
     }
     for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
-    for (let index = 0; index < putBackCount; index++) this.container.push(this.putBack[index]);
-    const left = graph.drainInto(this.putBack);
-    for (let index = 0; index < left; index++) {
-      const id = this.putBack[index];
-      this.state[id] = STATE_PENDING;
-      this.container.push(id);
-    }
     return this.outputCount;
-  }
-
-  /** True when the transaction conflicts with one already waiting in this call (order is kept). */
-  private blockedByWaiting(base: number, lockCount: number): boolean {
-    for (let lock = 0; lock < lockCount; lock++) {
-      const account = this.lockAccount[base + lock];
-      if (this.blockedSerial[account] !== this.blockSerial) continue;
-      if (this.blockedWrite[account] === 1 || this.lockWritable[base + lock] === 1) return true;
-    }
-    return false;
-  }
-
-  private markWaiting(base: number, lockCount: number): void {
-    for (let lock = 0; lock < lockCount; lock++) {
-      const account = this.lockAccount[base + lock];
-      if (this.blockedSerial[account] !== this.blockSerial) {
-        this.blockedSerial[account] = this.blockSerial;
-        this.blockedWrite[account] = 0;
-      }
-      if (this.lockWritable[base + lock] === 1) this.blockedWrite[account] = 1;
-    }
   }
 
   private fitsBlock(id: number, base: number, lockCount: number): number {
@@ -607,20 +703,21 @@ export class PrioGraphPlanner {
   private trySchedule(id: number, accepting: number, target: number): number {
     const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
     const lockCount = this.lockCount[id];
-    if (this.blockedByWaiting(base, lockCount)) {
-      this.markWaiting(base, lockCount);
-      return RESULT_UNSCHEDULABLE;
-    }
-    const allowed = this.locks.allowedWorkers(
+    const allowedByLocks = this.locks.allowedWorkers(
       this.lockAccount,
       this.lockWritable,
       base,
       lockCount,
-      accepting,
+      this.allWorkers,
     );
+    const allowed = allowedByLocks & accepting;
     if (allowed === 0) {
-      this.markWaiting(base, lockCount);
-      return RESULT_UNSCHEDULABLE;
+      if (allowedByLocks === 0) {
+        this.parkedOn = this.locks.conflictingWorkers(this.lockAccount, this.lockWritable, base, lockCount);
+        return RESULT_UNSCHEDULABLE_CONFLICTS;
+      }
+      this.parkedOn = allowedByLocks;
+      return RESULT_UNSCHEDULABLE_THREADS;
     }
     const fit = this.fitsBlock(id, base, lockCount);
     if (fit !== 0) {
@@ -636,8 +733,8 @@ export class PrioGraphPlanner {
     if (this.conflictsWithOpen(worker, base, lockCount)) this.sendOpen(worker);
     if (this.openRecord[worker] < 0) {
       if (this.inFlightBatches[worker] >= this.inFlightBatchesPerWorkerMax) {
-        this.markWaiting(base, lockCount);
-        return RESULT_UNSCHEDULABLE;
+        this.parkedOn = allowedByLocks;
+        return RESULT_UNSCHEDULABLE_THREADS;
       }
       this.openBatch(worker);
     }
@@ -660,6 +757,7 @@ export class PrioGraphPlanner {
       }
     }
     this.queuedUnits[worker] += cost;
+    this.meter?.place(this.lockAccount, this.lockWritable, base, lockCount, cost, worker);
     this.state[id] = STATE_IN_FLIGHT;
     const record = this.openRecord[worker];
     const size = this.recordSize[record]++;
@@ -712,6 +810,7 @@ export class PrioGraphPlanner {
     )
       throw scheduleError(SCHEDULE_BATCH_UNKNOWN, `no batch ${batchId} in flight`, { batchId });
     const worker = this.recordWorker[record];
+    this.graph.wakeWorker(worker);
     const txBase = record * this.batchTransactionsMax;
     for (let index = 0; index < this.recordSize[record]; index++) {
       const id = this.recordTx[txBase + index];

@@ -18,6 +18,31 @@ import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { FifoBatcher, LOCKS_PER_TRANSACTION_MAX } from "./fifo-batcher.ts";
 
+/**
+ * The account locks of a parsed transaction whose bytes start at `base` of the shared pool bytes:
+ * static keys (writable as the header says), then one lock per address-lookup table (writable if any
+ * of its indexes is). Writes offsets of 32-byte keys and writable flags; returns how many.
+ */
+export function collectLocks(
+  parsed: ParsedTransaction,
+  base: number,
+  offsets: Int32Array,
+  writable: Uint8Array,
+): number {
+  let lockCount = 0;
+  for (let key = 0; key < parsed.staticKeyCount && lockCount < LOCKS_PER_TRANSACTION_MAX; key++) {
+    offsets[lockCount] = base + parsed.staticKeyOffset(key);
+    writable[lockCount] = parsed.isWritable(key) ? 1 : 0;
+    lockCount++;
+  }
+  for (let lookup = 0; lookup < parsed.lookupCount && lockCount < LOCKS_PER_TRANSACTION_MAX; lookup++) {
+    offsets[lockCount] = base + parsed.lookupKeyOffset[lookup];
+    writable[lockCount] = parsed.lookupWritableCount[lookup] > 0 ? 1 : 0;
+    lockCount++;
+  }
+  return lockCount;
+}
+
 export interface ScheduleStageDeps {
   pool: PacketPool;
   /** verify_schedule#i, one per verify worker. */
@@ -125,19 +150,9 @@ export class ScheduleStage {
 
   private enqueue(pool: PacketPool, slot: number, length: number): void {
     const parsed = this.parsed;
-    const base = pool.slotOffset(slot);
     let lockCount = 0;
     if (parseTransactionFrame(pool.slotBytes(slot), length, parsed) === 0) {
-      for (let key = 0; key < parsed.staticKeyCount && lockCount < LOCKS_PER_TRANSACTION_MAX; key++) {
-        this.lockOffsets[lockCount] = base + parsed.staticKeyOffset(key);
-        this.lockWritable[lockCount] = parsed.isWritable(key) ? 1 : 0;
-        lockCount++;
-      }
-      for (let lookup = 0; lookup < parsed.lookupCount && lockCount < LOCKS_PER_TRANSACTION_MAX; lookup++) {
-        this.lockOffsets[lockCount] = base + parsed.lookupKeyOffset[lookup];
-        this.lockWritable[lockCount] = parsed.lookupWritableCount[lookup] > 0 ? 1 : 0;
-        lockCount++;
-      }
+      lockCount = collectLocks(parsed, pool.slotOffset(slot), this.lockOffsets, this.lockWritable);
     } else {
       this.counters.unparsable++;
     }

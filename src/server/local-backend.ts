@@ -7,7 +7,14 @@ import type { EmbeddedBank, TransactionResult } from "../bank/embedded-bank.ts";
 import type { StatusStore } from "../bank/status-store.ts";
 import { firstSignatureBytes, viewWireTransaction } from "../bank/wire-view.ts";
 import { isOutriderError } from "../errors.ts";
-import type { BackendEvent, Commitment, RpcBackend, SendOptions, SendOutcome } from "./rpc-backend.ts";
+import type {
+  AccountView,
+  BackendEvent,
+  Commitment,
+  RpcBackend,
+  SendOptions,
+  SendOutcome,
+} from "./rpc-backend.ts";
 
 /** The solana-core version whose RPC behaviour this face follows (reported by getVersion). */
 export const EMULATED_SOLANA_CORE_VERSION = "3.0.0";
@@ -21,6 +28,13 @@ export class LocalBackend implements RpcBackend {
   constructor(
     readonly bank: EmbeddedBank,
     readonly statusStore: StatusStore,
+    /** With the trading cache: account reads go through it (src/accounts/embedded-accounts.ts). */
+    private readonly accounts?: {
+      read(
+        addresses: string[],
+        commitment: Commitment,
+      ): Promise<{ slot: number; accounts: (AccountView | null)[] }>;
+    },
   ) {
     bank.onSlot((event) => {
       statusStore.prune(event.slot);
@@ -93,6 +107,7 @@ export class LocalBackend implements RpcBackend {
     return this.bank.minimumBalanceForRentExemption(dataLengthBytes);
   }
   async getAccounts(addresses: string[], commitment: Commitment) {
+    if (this.accounts !== undefined) return this.accounts.read(addresses, commitment);
     return {
       slot: this.bank.slotAt(commitment),
       accounts: addresses.map((address) => this.bank.getAccount(address)),

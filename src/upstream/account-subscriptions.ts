@@ -11,7 +11,13 @@ import type { UpstreamPubsub, UpstreamSubscription } from "./upstream-pubsub.ts"
 export const HOLDER_CLIENT = 1;
 export const HOLDER_CACHE = 2;
 
-export type AccountNotification = (address: string, slot: number, account: AccountView | null) => void;
+export type AccountNotification = (
+  address: string,
+  slot: number,
+  account: AccountView | null,
+  /** HOLDER_* bits holding the subscription when the notification came. */
+  holders: number,
+) => void;
 
 interface Entry {
   holders: number;
@@ -92,7 +98,7 @@ export class AccountSubscriptions {
         }
         // A closed account is reported with 0 lamports; getAccountInfo shows it as null.
         if (account !== null && account.lamports === 0n) account = null;
-        this.onNotification(address, Number(context?.slot ?? 0), account);
+        this.onNotification(address, Number(context?.slot ?? 0), account, entry.holders);
       })
       .then(
         (subscription) => {

@@ -5,6 +5,8 @@
 // it executes (signature notifications), and the accounts Outrider's clients read (through the trading
 // account cache when enable_trading_cache is on, else straight from the node). It serves the same
 // MessagePort methods as the embedded bank, plus the pass-through of every other JSON-RPC method.
+
+import { CacheMetrics } from "../accounts/cache-metrics.ts";
 import { NOT_INCLUDED_REASONS } from "../bank/scheduler-bindings.ts";
 import { StatusStore } from "../bank/status-store.ts";
 import { notIncludedReasonLabel } from "../metrics/labels.ts";
@@ -20,14 +22,14 @@ import { RingPoller } from "../ring/poller.ts";
 import { attachRing } from "../ring/spsc-ring.ts";
 import type { BackendEvent } from "../server/rpc-backend.ts";
 import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
-import { base58Encode } from "../tx/base58.ts";
-import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { UpstreamAccountLoader } from "./account-loader.ts";
-import { AccountSubscriptions, HOLDER_CLIENT } from "./account-subscriptions.ts";
+import { AccountSubscriptions, HOLDER_CACHE, HOLDER_CLIENT } from "./account-subscriptions.ts";
 import { ChainFollower } from "./chain-follower.ts";
 import { Forwarder, type ForwardOutcome } from "./forwarder.ts";
 import { SignatureTracker } from "./signature-tracker.ts";
+import { type TransactionAccounts, transactionAccounts } from "./transaction-accounts.ts";
+import { UpstreamAccounts } from "./upstream-accounts.ts";
 import { defaultPubsubUrl, UpstreamClient } from "./upstream-client.ts";
 import { UpstreamPubsub } from "./upstream-pubsub.ts";
 import { type AccountReader, UPSTREAM_SERVICE_METHODS, UpstreamService } from "./upstream-service.ts";
@@ -163,21 +165,49 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
 
   const loadDuration = metrics.histogram("outrider_accounts_load_duration_seconds", {});
   const loader = new UpstreamAccountLoader(client, (seconds) => loadDuration.observe(seconds));
-  const subscriptions = new AccountSubscriptions(pubsub, (address, slot) => {
-    emit({ type: "accountsWritten", slot, addresses: [address] });
+  const cacheEnabled = config.flags.enable_trading_cache;
+  let accounts: UpstreamAccounts | null = null;
+  const subscriptions = new AccountSubscriptions(pubsub, (address, slot, account, holders) => {
+    accounts?.cached.applyNotification(address, slot, account);
+    if (holders & HOLDER_CLIENT) emit({ type: "accountsWritten", slot, addresses: [address] });
   });
-  const readDurationUpstream = metrics.histogram("outrider_accounts_read_duration_seconds", {
-    served: "upstream",
-  });
+  if (cacheEnabled) {
+    accounts = new UpstreamAccounts({
+      config,
+      loader,
+      feed: {
+        hold: (address) => subscriptions.hold(address, HOLDER_CACHE),
+        release: (address) => subscriptions.release(address, HOLDER_CACHE),
+        activeSince: (address, sinceMs) => subscriptions.activeSince(address, sinceMs),
+      },
+      follower,
+      hints: init.prefetchHints,
+      log: (level, message, fields) => context.log(level, message, fields),
+    });
+    // The change feed was lost: nothing cached can be trusted any more.
+    pubsub.onReset(() => accounts?.cached.reset());
+  }
+  const cacheMetrics = accounts ? new CacheMetrics(metrics, accounts.cached) : null;
+  const readDuration = {
+    cache: metrics.histogram("outrider_accounts_read_duration_seconds", { served: "cache" }),
+    upstream: metrics.histogram("outrider_accounts_read_duration_seconds", { served: "upstream" }),
+  };
   const reader: AccountReader = {
     async read(addresses, commitment) {
       const startedMs = performance.now();
-      const loaded = await loader.load(addresses, commitment);
-      readDurationUpstream.observe((performance.now() - startedMs) / 1000);
-      return loaded;
+      if (accounts === null) {
+        const loaded = await loader.load(addresses, commitment);
+        readDuration.upstream.observe((performance.now() - startedMs) / 1000);
+        return loaded;
+      }
+      const answer = await accounts.read(addresses, commitment);
+      (answer.fromCache ? readDuration.cache : readDuration.upstream).observe(
+        (performance.now() - startedMs) / 1000,
+      );
+      cacheMetrics?.sync();
+      return { slot: answer.slot, accounts: answer.accounts };
     },
   };
-  const cacheEnabled = config.flags.enable_trading_cache;
   const service = new UpstreamService({
     client,
     follower,
@@ -207,6 +237,9 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     trackMs: 120_000,
     pollAfterMs: Math.max(200, config.upstream.chain_poll_ms),
     onExecuted: (execution) => {
+      // The accounts it wrote changed at that slot: older cached values stop serving (read-your-writes).
+      if (execution.err === null)
+        for (const address of execution.tag) accounts?.cached.invalidate(address, execution.slot);
       statusStore.recordExecuted(execution.signature, execution.slot, execution.err);
     },
   });
@@ -216,28 +249,16 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
   } catch (error) {
     throw new Error(`upstream ${upstreamUrl} could not be read at start: ${(error as Error).message}`);
   }
+  // Warm start runs in the background: intake opens at once; reads meanwhile load as misses.
+  void accounts
+    ?.warm()
+    .catch((error) => context.log("warn", "account cache warm start failed", { error: String(error) }));
 
   const scheduleDoorbell = attachDoorbell(init.doorbells["work:schedule"]);
   const inputSpace = attachDoorbell(init.doorbells["space:schedule"]);
   const parsed = new ParsedTransaction();
   const inFlight = new Set<Promise<void>>();
   const inFlightMax = config.upstream.forward_batches_in_flight_max;
-
-  /** Signature and writable static keys of a pool packet (for status tracking). */
-  const describe = (slot: number): { signature: string; writable: string[] } => {
-    const bytes = pool.packetView(slot);
-    const writable: string[] = [];
-    let signature = "";
-    if (parseTransactionFrame(pool.slotBytes(slot), pool.lengths[slot], parsed) === 0) {
-      signature = base58Encode(bytes, parsed.signaturesOffset, 64);
-      const base = pool.slotOffset(slot);
-      for (let key = 0; key < parsed.staticKeyCount; key++) {
-        if (parsed.isWritable(key))
-          writable.push(base58Encode(pool.bytes, base + parsed.staticKeyOffset(key), 32));
-      }
-    }
-    return { signature, writable };
-  };
 
   const respond = (slot: number, outcome: ForwardOutcome, startedMs: number, batchLength: number) => {
     const reason = outcome.forwarded ? NOT_INCLUDED_REASONS.NONE : outcome.notIncludedReason;
@@ -251,11 +272,14 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
   const dispatch = (slots: Int32Array) => {
     const startedMs = performance.now();
     const transactions: string[] = [];
-    const described: { signature: string; writable: string[] }[] = [];
+    const described: TransactionAccounts[] = [];
     for (const slot of slots) {
       const bytes = pool.packetView(slot);
       transactions.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"));
-      described.push(describe(slot));
+      const accountsOf = transactionAccounts(bytes, bytes.length, parsed);
+      described.push(accountsOf);
+      // Its accounts are loaded into the cache while the node executes it.
+      accounts?.onTransactionLocks(accountsOf.data);
     }
     received.inc(slots.length);
     const task = forwarder
@@ -320,14 +344,31 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     return taken;
   };
 
+  const metricsTimer = cacheMetrics
+    ? setInterval(() => {
+        accounts?.drainHints();
+        cacheMetrics.sync();
+      }, 250)
+    : null;
+  context.onControlMessage((message) => {
+    const live = message as { type?: string; cacheBytesMax?: number };
+    if (live?.type === "accounts-live" && typeof live.cacheBytesMax === "number" && accounts) {
+      accounts.cached.setCapacityBytes(live.cacheBytesMax);
+      cacheMetrics?.sync();
+      context.log("info", "account cache capacity changed", { cacheBytesMax: live.cacheBytesMax });
+    }
+  });
   const poller = new RingPoller([input], attachDoorbell(init.doorbells["work:bank"]));
   announceReady(context, { mode: "upstream", upstream: upstreamUrl, pubsub: pubsub.url });
   while (!context.stopRequested()) {
     const available = await poller.waitForWorkAsync();
+    accounts?.drainHints();
     if (available > 0 && takeAvailable() === 0 && inFlight.size >= inFlightMax) await Promise.race(inFlight);
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.allSettled([...inFlight]);
+  if (metricsTimer) clearInterval(metricsTimer);
+  await accounts?.stop();
   tracker.stop();
   follower.stop();
   pubsub.close();

@@ -96,11 +96,12 @@ async function expectDroppedOverUdp(wire: Uint8Array, reason: string): Promise<v
   expect(await waitForMetric(series, before + 1)).toBe(before + 1);
 }
 
-// Every flow and every bad input runs against the baseline and again with the verify caches on:
-// a cache must never change what a client sees.
+// Every flow and every bad input runs against the baseline, again with the verify caches on, and
+// again with the trading profile (every available flag): no optimisation may change what a client sees.
 const MODES = [
-  { name: "baseline", args: [] as string[] },
-  { name: "--enable-trading-cache", args: ["--enable-trading-cache"] },
+  { name: "baseline", args: [] as string[], tradingCache: false },
+  { name: "--enable-trading-cache", args: ["--enable-trading-cache"], tradingCache: true },
+  { name: "trading (every available flag)", args: ["--profile", "trading"], tradingCache: true },
 ];
 
 for (const mode of MODES) {
@@ -171,7 +172,7 @@ for (const mode of MODES) {
       });
     });
 
-    if (mode.args.includes("--enable-trading-cache")) {
+    if (mode.tradingCache) {
       describe("verify caches (--enable-trading-cache)", () => {
         test("one shape of transfer hits the template cache; both caches stay within verify.cache_bytes_max", async () => {
           const payer = await fundedKeypair(LAMPORTS_PER_SOL);
@@ -362,9 +363,12 @@ for (const mode of MODES) {
         expect(await connection.getBalance(recipient, "processed")).toBe(1_000_000);
         expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
         // With the trading cache the retry's signature was not verified again.
-        if (mode.args.includes("--enable-trading-cache")) {
+        if (mode.tradingCache) {
           expect(await node.metric(cacheHits)).toBe(hitsBefore + 1);
         }
+        expect(
+          await node.metric('outrider_ingress_transactions_returned_total{result="handed_back"}'),
+        ).toBeGreaterThanOrEqual(1);
         // Once it ran, the same bytes are a duplicate again.
         await expectDroppedOverUdp(transaction.serialize(), "duplicate");
         expect(await connection.getBalance(recipient, "processed")).toBe(1_000_000);

@@ -100,8 +100,10 @@ describe("outrider simulate --scenario restart", () => {
       "simulate",
       "--scenario",
       "restart",
+      // Long enough that after the kill (at half), the restart, re-setup and replay, new
+      // transactions still have seconds to land on the restarted companion (4 s was flaky).
       "--duration-s",
-      "4",
+      "10",
       "--rate",
       "250",
       "--json",

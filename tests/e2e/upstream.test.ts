@@ -1,9 +1,14 @@
-// Upstream mode with two real processes: one `outrider run` on its embedded SVM plays the Solana node,
-// a second `outrider run --upstream URL` stands in front of it. @solana/web3.js talks only to the front:
-// transfers are verified, deduplicated and ordered by the front and forwarded to the node (the
-// forwarder sink), statuses and confirmations come from the node, reads and every other method reach
-// the node over real HTTP and WebSocket on loopback.
+// Upstream mode with real processes: one `outrider run` on its embedded SVM plays the Solana node, a
+// second `outrider run --upstream URL --enable-trading-cache` stands in front of it. @solana/web3.js
+// talks only to the front: transfers are verified, deduplicated and ordered by the front and forwarded
+// to the node (the forwarder sink), statuses and confirmations come from the node, account reads are
+// served from the front's cache (kept coherent by the node's account notifications over a real
+// WebSocket), every other method reaches the node over real HTTP on loopback. A third process, the
+// front without the flag, shows the baseline: reads pass through.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   Connection,
   Keypair,
@@ -20,16 +25,30 @@ let node: OutriderProcess;
 let front: OutriderProcess;
 let connection: Connection;
 let nodeConnection: Connection;
+const directory = mkdtempSync(join(tmpdir(), "outrider-upstream-e2e-"));
+const warmFile = join(directory, "warm.txt");
+const traceFile = join(directory, "trace.txt");
 
 beforeAll(async () => {
   node = await startOutrider();
-  front = await startOutrider(["--upstream", node.rpcUrl, "--upstream-ws", node.pubsubUrl]);
+  front = await startOutrider([
+    "--upstream",
+    node.rpcUrl,
+    "--upstream-ws",
+    node.pubsubUrl,
+    "--enable-trading-cache",
+    "--set",
+    `accounts.cache_warm_file=${warmFile}`,
+    "--set",
+    `accounts.cache_trace_file=${traceFile}`,
+  ]);
   connection = new Connection(front.rpcUrl, { wsEndpoint: front.pubsubUrl, commitment: "confirmed" });
   nodeConnection = new Connection(node.rpcUrl, { wsEndpoint: node.pubsubUrl, commitment: "confirmed" });
 });
 afterAll(async () => {
   if (front?.child.exitCode === null) await front.stop();
   if (node?.child.exitCode === null) await node.stop();
+  rmSync(directory, { recursive: true, force: true });
 });
 
 async function rpc(url: string, method: string, params: unknown[] = []) {
@@ -41,12 +60,34 @@ async function rpc(url: string, method: string, params: unknown[] = []) {
   return (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
 }
 
-async function fundedKeypair(lamports: number): Promise<Keypair> {
+async function fundedKeypair(lamports: number, via: Connection = connection): Promise<Keypair> {
   const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, lamports);
-  const latest = await connection.getLatestBlockhash();
-  await connection.confirmTransaction({ signature, ...latest }, "confirmed");
+  const signature = await via.requestAirdrop(keypair.publicKey, lamports);
+  const latest = await via.getLatestBlockhash();
+  await via.confirmTransaction({ signature, ...latest }, "confirmed");
   return keypair;
+}
+
+/** Sends a transfer straight to the node (not through the front) and waits until it is processed. */
+async function transferOnNode(from: Keypair, to: PublicKey, lamports: number): Promise<void> {
+  const transaction = new Transaction().add(
+    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
+  );
+  await sendAndConfirmTransaction(nodeConnection, transaction, [from], { commitment: "processed" });
+}
+
+const cacheSeries = (result: string) =>
+  `outrider_accounts_cache_lookups_total{result="${result}",kind="other"}`;
+
+async function waitForMetric(process: OutriderProcess, series: string, atLeast: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let value = 0;
+  while (Date.now() < deadline) {
+    value = await process.metric(series);
+    if (value >= atLeast) return value;
+    await Bun.sleep(25);
+  }
+  return value;
 }
 
 async function signedTransfer(from: Keypair, to: PublicKey, lamports: number) {
@@ -147,6 +188,107 @@ describe("outrider run --upstream: in front of a Solana node", () => {
     expect(answer.error?.code).toBe(-32002);
   });
 
+  test("repeated reads are served from the front's cache: the node is not asked again", async () => {
+    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    const nodeReadsSeries = 'outrider_rpc_requests_received_total{method="getMultipleAccounts"}';
+    const first = await connection.getAccountInfo(owner.publicKey, "processed");
+    expect(first?.lamports).toBe(LAMPORTS_PER_SOL);
+    // The value is cached once the node confirmed its account subscription (a background fill).
+    await waitForMetric(front, 'outrider_accounts_cache_entries{kind="other"}', 1);
+    await Bun.sleep(100);
+    const hitsBefore = await front.metric(cacheSeries("hit"));
+    const nodeReadsBefore = await node.metric(nodeReadsSeries);
+    for (let read = 0; read < 20; read++) {
+      const info = await connection.getAccountInfo(owner.publicKey, "processed");
+      expect(info?.lamports).toBe(LAMPORTS_PER_SOL);
+      expect(await connection.getBalance(owner.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
+    }
+    expect(await waitForMetric(front, cacheSeries("hit"), hitsBefore + 40)).toBeGreaterThanOrEqual(
+      hitsBefore + 40,
+    );
+    expect(await node.metric(nodeReadsSeries)).toBe(nodeReadsBefore);
+    expect(
+      await front.metric('outrider_accounts_read_duration_seconds_count{served="cache"}'),
+    ).toBeGreaterThanOrEqual(40);
+    expect(
+      await front.metric('outrider_upstream_subscriptions_active{kind="account"}'),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  test("a change on the node is served new by the front over real notifications, never an older value", async () => {
+    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    expect(await connection.getBalance(owner.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
+    await waitForMetric(front, 'outrider_accounts_cache_entries{kind="other"}', 1);
+    const notificationsBefore = await front.metric(
+      'outrider_accounts_cache_updates_total{source="notification"}',
+    );
+    // Read through the front continuously while the node's value changes three times.
+    const seen: number[] = [];
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        seen.push(await connection.getBalance(owner.publicKey, "processed"));
+        await Bun.sleep(2);
+      }
+    })();
+    const sink = Keypair.generate().publicKey;
+    for (const lamports of [100_000_000, 200_000_000, 300_000_000])
+      await transferOnNode(owner, sink, lamports);
+    const expected = LAMPORTS_PER_SOL - 600_000_000 - 3 * 5000;
+    const deadline = Date.now() + 5_000;
+    while (seen[seen.length - 1] !== expected && Date.now() < deadline) await Bun.sleep(10);
+    reading = false;
+    await reader;
+    expect(seen[seen.length - 1]).toBe(expected);
+    // The payer only ever loses lamports: a later read never shows more than an earlier one.
+    for (let index = 1; index < seen.length; index++)
+      expect(seen[index]).toBeLessThanOrEqual(seen[index - 1]);
+    expect(
+      await waitForMetric(
+        front,
+        'outrider_accounts_cache_updates_total{source="notification"}',
+        notificationsBefore + 1,
+      ),
+    ).toBeGreaterThan(notificationsBefore);
+    expect(await nodeConnection.getBalance(owner.publicKey, "processed")).toBe(expected);
+  });
+
+  test("read-your-writes: after a transfer through the front confirms, the front never shows the old balance", async () => {
+    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    expect(await connection.getBalance(payer.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
+    await waitForMetric(front, 'outrider_accounts_cache_entries{kind="other"}', 1);
+    const recipient = Keypair.generate();
+    const transaction = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: payer.publicKey,
+        toPubkey: recipient.publicKey,
+        lamports: 5_000_000,
+      }),
+    );
+    await sendAndConfirmTransaction(connection, transaction, [payer], { commitment: "processed" });
+    expect(await connection.getBalance(payer.publicKey, "processed")).toBe(
+      LAMPORTS_PER_SOL - 5_000_000 - 5000,
+    );
+    expect(await connection.getBalance(recipient.publicKey, "processed")).toBe(5_000_000);
+  });
+
+  test("accountSubscribe through the front: web3.js onAccountChange fires when the node's account changes", async () => {
+    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    const changed = new Promise<number>((resolve) => {
+      const id = connection.onAccountChange(
+        owner.publicKey,
+        (info) => {
+          void connection.removeAccountChangeListener(id);
+          resolve(info.lamports);
+        },
+        { commitment: "processed" },
+      );
+    });
+    await Bun.sleep(300); // the subscription reaches the node
+    await transferOnNode(owner, Keypair.generate().publicKey, 50_000_000);
+    expect(await changed).toBe(LAMPORTS_PER_SOL - 50_000_000 - 5000);
+  });
+
   test("every other method passes through unchanged (results and errors)", async () => {
     for (const method of ["getGenesisHash", "getVersion", "getEpochInfo"]) {
       const [viaFront, viaNode] = await Promise.all([rpc(front.rpcUrl, method), rpc(node.rpcUrl, method)]);
@@ -174,8 +316,36 @@ describe("outrider run --upstream: in front of a Solana node", () => {
     expect(await (await fetch(`${front.rpcUrl}/health`)).text()).toBe("ok");
   });
 
-  test("SIGTERM stops the front (exit 0) while the node keeps running", async () => {
+  test("SIGTERM stops the front (exit 0) while the node keeps running; hot set and trace are on disk", async () => {
     expect(await front.stop("SIGTERM")).toBe(0);
     expect((await rpc(node.rpcUrl, "getHealth")).result).toBe("ok");
+    const warm = readFileSync(warmFile, "utf8")
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(warm.length).toBeGreaterThan(0);
+    const trace = readFileSync(traceFile, "utf8")
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(trace.length).toBeGreaterThan(40);
+    expect(trace[0]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44} \d+$/);
+  });
+});
+
+describe("outrider run --upstream without the trading cache (the baseline)", () => {
+  test("account reads pass through to the node, every time", async () => {
+    const plain = await startOutrider(["--upstream", node.rpcUrl, "--upstream-ws", node.pubsubUrl]);
+    try {
+      const plainConnection = new Connection(plain.rpcUrl, { commitment: "confirmed" });
+      const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+      const series = 'outrider_rpc_requests_received_total{method="getBalance"}';
+      const before = await node.metric(series);
+      for (let read = 0; read < 5; read++) {
+        expect(await plainConnection.getBalance(owner.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
+      }
+      expect(await node.metric(series)).toBe(before + 5);
+      expect(await plain.metric(cacheSeries("hit"))).toBe(0);
+    } finally {
+      expect(await plain.stop("SIGTERM")).toBe(0);
+    }
   });
 });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import {
   ACCOUNT_ENTRY_OVERHEAD_BYTES,
   AccountCache,
+  PUT_ABSENT,
   PUT_INSERTED,
   PUT_REJECTED,
   PUT_STALE,
@@ -116,6 +117,77 @@ describe("AccountCache basics", () => {
     cache.setCapacityBytes(2 << 20);
     for (let id = 500; id < 1000; id++) cache.put(address(id), 0, id, id, 1000);
     expect(cache.size).toBe(kept + 500);
+    expect(cache.checkInvariants()).toBe("");
+  });
+});
+
+describe("AccountCache for a live source (update, invalidate, loads, clear, eviction listener)", () => {
+  test("update only touches cached accounts; a load does not replace a value of its own slot", () => {
+    const cache = new AccountCache<string>({ capacityBytes: 1 << 20, entriesMax: 16, seed: 1 });
+    expect(cache.update(address(1), 0, "note", 5, 10)).toBe(PUT_ABSENT);
+    expect(cache.get(address(1))).toBeUndefined();
+    cache.put(address(1), 0, "notified", 5, 10);
+    expect(cache.put(address(1), 0, "loaded", 5, 10, false)).toBe(PUT_STALE);
+    expect(cache.get(address(1))).toBe("notified");
+    expect(cache.put(address(1), 0, "loaded later", 6, 10, false)).toBe(PUT_UPDATED);
+    expect(cache.update(address(1), 0, "note 6", 6, 10)).toBe(PUT_UPDATED);
+    expect(cache.get(address(1))).toBe("note 6");
+  });
+
+  test("invalidate: a write seen without its value makes older values unservable until a newer one", () => {
+    const cache = new AccountCache<string>({ capacityBytes: 1 << 20, entriesMax: 16, seed: 1 });
+    cache.put(address(1), 0, "v10", 10, 10);
+    expect(cache.invalidate(address(1), 0, 12)).toBe(true);
+    expect(cache.get(address(1))).toBeUndefined();
+    expect(cache.staleReads).toBe(1);
+    expect(cache.held(address(1))).toBe("v10");
+    expect(cache.seenSlotOf(address(1))).toBe(12);
+    cache.put(address(1), 0, "v11", 11, 10);
+    expect(cache.get(address(1))).toBeUndefined();
+    cache.put(address(1), 0, "v12", 12, 10);
+    expect(cache.get(address(1))).toBe("v12");
+    // Not cached: the write fences older ones out.
+    expect(cache.invalidate(address(2), 0, 20)).toBe(false);
+    expect(cache.put(address(2), 0, "v19", 19, 10)).toBe(PUT_STALE);
+  });
+
+  test("the eviction listener sees every departure; clear() empties and fences", () => {
+    const gone: string[] = [];
+    const cache = new AccountCache<string>({
+      capacityBytes: 3 * (100 + ACCOUNT_ENTRY_OVERHEAD_BYTES),
+      entriesMax: 8,
+      seed: 1,
+      onEvict: (value) => gone.push(value),
+    });
+    for (let id = 0; id < 6; id++) cache.put(address(id), 0, `a${id}`, 1, 100);
+    expect(cache.size).toBeGreaterThan(0);
+    expect(gone.length + cache.size).toBe(6);
+    const hottest: string[] = [];
+    cache.forEachHottest((value) => {
+      hottest.push(value);
+      return true;
+    });
+    expect(hottest.length).toBe(cache.size);
+    expect(new Set([...hottest, ...gone]).size).toBe(6);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(gone.length).toBe(6);
+    expect(cache.put(address(5), 0, "old", 0, 100)).toBe(PUT_STALE);
+    expect(cache.checkInvariants()).toBe("");
+  });
+
+  test("an update that grows an entry past what fits reports it as refused, not updated", () => {
+    const cache = new AccountCache<string>({
+      capacityBytes: 2 * (100 + ACCOUNT_ENTRY_OVERHEAD_BYTES),
+      entriesMax: 8,
+      seed: 1,
+      windowFraction: 0.5,
+    });
+    cache.put(address(1), 0, "a", 1, 100);
+    cache.put(address(2), 0, "b", 1, 100);
+    const outcome = cache.put(address(1), 0, "a-big", 2, 150);
+    expect([PUT_UPDATED, PUT_REJECTED]).toContain(outcome);
+    expect(cache.held(address(1)) !== undefined).toBe(outcome === PUT_UPDATED);
     expect(cache.checkInvariants()).toBe("");
   });
 });

@@ -170,7 +170,9 @@ describe("outrider policy vs LRU", () => {
     );
     const result = simulateCachePolicies(trace, { unit: "bytes", value: 4 << 20 });
     expect(result.policies.outrider).toBeGreaterThan(result.policies.lru);
-    expect(result.policies.optimal).toBeGreaterThanOrEqual(result.policies.outrider);
+    // With a byte bound the greedy Bélády is a heuristic, not an upper bound: the size-aware admission
+    // (frequency per byte) can and here does beat it; only the entry-bound tests compare against it.
+    expect(result.policies.optimal).toBeGreaterThan(result.policies.lru);
   });
 });
 
@@ -251,6 +253,9 @@ describe("outrider cache sim", () => {
       capacityUnit: "entries",
       hits: { optimal: 4, lru: 0 },
     });
+    // Worked by hand in the fixture's header: Bélády with bypass hits 4 of 9 accesses.
+    expect(result.policies.optimal).toBe(0.444444);
+    expect(result.policies.lru).toBe(0);
     expect(Object.keys(result.policies).sort()).toEqual(["lru", "optimal", "outrider"]);
   });
 

@@ -156,42 +156,54 @@ describe("workload model", () => {
   });
 });
 
-/** The planner configuration the figures use (docs/scheduling.md). */
+/** The planner configuration the figures use (docs/scheduling.md): batches of 2, two in flight per worker. */
 const MODEL_PLANNER_CONFIG = {
-  batchTransactionsMax: 4,
-  inFlightBatchesPerWorkerMax: 1,
+  batchTransactionsMax: 2,
+  inFlightBatchesPerWorkerMax: 2,
   // One trading burst, limits off: the figure is about packing, not block space.
   blockComputeUnitsMax: 2 ** 50,
   accountWriteComputeUnitsMax: 2 ** 50,
 };
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
-describe("batch efficiency on the seeded trading mix (2,000 transactions, seed 7)", () => {
-  const workload = generateWorkload({ transactions: 2_000, seed: 7 });
+describe("batch efficiency on the seeded trading mix (2,000 transactions, seeds 1–10)", () => {
+  const workloads = SEEDS.map((seed) => generateWorkload({ transactions: 2_000, seed }));
   for (const workers of [2, 4]) {
-    test(`k = ${workers}: prio-graph ≥ 0.95; FIFO batcher reported`, () => {
+    test(`k = ${workers}: prio-graph mean ≥ 0.95 over the seeds, above the FIFO batcher on every seed`, () => {
       const options = { workers, nanosecondsPerComputeUnit: 1 };
-      const prio = runExecutorModel(
-        workload,
-        new PrioGraphModelDriver(workload, { workers, pendingMax: workload.count, ...MODEL_PLANNER_CONFIG }),
-        options,
-        priorityOrder(workload),
-      );
-      const fifo = runExecutorModel(
-        workload,
-        new FifoModelDriver(workload, workers),
-        options,
-        arrivalOrder(workload),
-      );
+      const figures = workloads.map((workload) => {
+        const prio = runExecutorModel(
+          workload,
+          new PrioGraphModelDriver(workload, {
+            workers,
+            pendingMax: workload.count,
+            ...MODEL_PLANNER_CONFIG,
+          }),
+          options,
+          priorityOrder(workload),
+        );
+        const fifo = runExecutorModel(
+          workload,
+          new FifoModelDriver(workload, workers),
+          options,
+          arrivalOrder(workload),
+        );
+        expect(prio.batchEfficiency).toBeLessThanOrEqual(1);
+        expect(fifo.batchEfficiency).toBeLessThan(prio.batchEfficiency);
+        return { prio, fifo };
+      });
+      const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+      const prio = figures.map((figure) => figure.prio.batchEfficiency);
+      const fifo = figures.map((figure) => figure.fifo.batchEfficiency);
+      const seven = figures[SEEDS.indexOf(7)].prio;
       console.log(
-        `k=${workers} prio-graph efficiency ${prio.batchEfficiency.toFixed(3)} (${prio.batches} batches, ` +
-          `critical path ${(prio.criticalPathShare * 100).toFixed(1)}% of compute, conflicted ` +
-          `${(prio.conflictedShare * 100).toFixed(1)}%, pair density ${prio.pairwiseDensity.toFixed(4)}) | ` +
-          `FIFO batcher ${fifo.batchEfficiency.toFixed(3)} (${fifo.batches} batches); ` +
-          `makespan FIFO ÷ prio-graph ${(fifo.makespanNs / prio.makespanNs).toFixed(3)}`,
+        `k=${workers} prio-graph efficiency mean ${mean(prio).toFixed(3)} (min ${Math.min(...prio).toFixed(3)}, ` +
+          `max ${Math.max(...prio).toFixed(3)}, ${prio.filter((value) => value >= 0.95).length}/${prio.length} seeds ≥ 0.95) | ` +
+          `FIFO batcher mean ${mean(fifo).toFixed(3)} (max ${Math.max(...fifo).toFixed(3)}); seed 7: critical path ` +
+          `${(seven.criticalPathShare * 100).toFixed(1)}% of compute, conflicted ${(seven.conflictedShare * 100).toFixed(1)}%, ` +
+          `pair density ${seven.pairwiseDensity.toFixed(4)}, ${seven.batches} batches`,
       );
-      expect(prio.batchEfficiency).toBeGreaterThanOrEqual(0.95);
-      expect(prio.batchEfficiency).toBeLessThanOrEqual(1);
-      expect(fifo.batchEfficiency).toBeLessThanOrEqual(1);
+      expect(mean(prio)).toBeGreaterThanOrEqual(0.95);
     });
   }
 });

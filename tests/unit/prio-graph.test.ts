@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { isOutriderError } from "../../src/errors.ts";
 import { type ModelSession, runExecutorModel } from "../../src/schedule/executor-model.ts";
+import { PrioGraph } from "../../src/schedule/prio-graph.ts";
 import { PrioGraphModelDriver } from "../../src/schedule/prio-graph-drivers.ts";
 import {
   SCHEDULE_BATCH_UNKNOWN,
@@ -274,5 +275,110 @@ describe("PrioGraphPlanner", () => {
     expect(codeOf(() => other.enqueue(1, 1, 1, offsets(0), flags(1), 200))).toBe(SCHEDULE_LOCKS_INVALID);
     expect(codeOf(() => other.completeBatch(12345))).toBe(SCHEDULE_BATCH_UNKNOWN);
     expect(other.held).toBe(0);
+  });
+});
+
+describe("PrioGraph kept between calls", () => {
+  // Random operations as the planner performs them: append (in rank order, or out of order when
+  // appendable()), pop then remove or park, wake and begin a call, trim the lowest. After each, a node is
+  // blocked exactly when a node still in the graph conflicts with it and ranks above it — what a graph
+  // rebuilt from the remaining nodes in priority order would say — and the ready set is every unblocked
+  // node neither popped nor asleep.
+  const operation = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("insert" as const), tx: fc.nat(59) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant("pop" as const), park: fc.boolean(), lane: fc.nat(3) }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("call" as const), wake: fc.nat(3) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("trim" as const) }) },
+  );
+  const transactions = fc.array(
+    fc.record({
+      locks: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), {
+        minLength: 1,
+        maxLength: 3,
+        selector: ([account]) => account,
+      }),
+      priority: fc.integer({ min: 0, max: 9 }),
+    }),
+    { minLength: 60, maxLength: 60 },
+  );
+
+  test("matches a rebuild over the remaining nodes after any sequence (property)", () => {
+    fc.assert(
+      fc.property(transactions, fc.array(operation, { minLength: 1, maxLength: 120 }), (txs, operations) => {
+        const stride = 8;
+        const account = new Int32Array(txs.length * stride);
+        const writable = new Uint8Array(txs.length * stride);
+        const count = new Uint8Array(txs.length);
+        const priority = Float64Array.from(txs, (tx) => tx.priority);
+        const sequence = Float64Array.from(txs, (_, index) => index);
+        txs.forEach((tx, id) => {
+          count[id] = tx.locks.length;
+          tx.locks.forEach(([key, write], lock) => {
+            account[id * stride + lock] = key;
+            writable[id * stride + lock] = write ? 1 : 0;
+          });
+        });
+        const graph = new PrioGraph(txs.length, 6, 512, priority, sequence, {
+          account,
+          writable,
+          count,
+          stride,
+        });
+        const ranksAbove = (a: number, b: number) =>
+          priority[a] > priority[b] || (priority[a] === priority[b] && sequence[a] < sequence[b]);
+        const conflict = (a: number, b: number) =>
+          txs[a].locks.some(([keyA, writeA]) =>
+            txs[b].locks.some(([keyB, writeB]) => keyA === keyB && (writeA || writeB)),
+          );
+        const members = new Set<number>();
+        const used = new Set<number>();
+        const popped = new Set<number>();
+        const asleep = new Map<number, number>();
+        for (const op of operations) {
+          if (op.kind === "insert") {
+            if (used.has(op.tx) || !graph.appendable(op.tx)) continue;
+            used.add(op.tx);
+            graph.insert(op.tx);
+            members.add(op.tx);
+          } else if (op.kind === "pop") {
+            const id = graph.pop();
+            if (id < 0) continue;
+            if (op.park) {
+              graph.park(id, 1 << op.lane);
+              asleep.set(id, op.lane);
+            } else {
+              graph.remove(id);
+              members.delete(id);
+            }
+          } else if (op.kind === "call") {
+            graph.wakeWorker(op.wake);
+            graph.beginCall();
+            for (const [id, lane] of asleep) if (lane === op.wake) asleep.delete(id);
+          } else {
+            const id = graph.trimLowest();
+            if (id < 0) continue;
+            for (const other of members) if (other !== id) expect(ranksAbove(id, other)).toBe(false);
+            members.delete(id);
+            asleep.delete(id);
+          }
+          for (const id of asleep.keys()) popped.add(id);
+          for (const id of popped) if (!members.has(id) || !asleep.has(id)) popped.delete(id);
+          expect(graph.size).toBe(members.size);
+          let readyExpected = 0;
+          for (const id of members) {
+            const blocked = [...members].some(
+              (other) => other !== id && ranksAbove(other, id) && conflict(other, id),
+            );
+            expect(graph.isBlocked(id)).toBe(blocked);
+            if (!blocked && !asleep.has(id)) readyExpected++;
+          }
+          expect(graph.readyCount).toBe(readyExpected);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

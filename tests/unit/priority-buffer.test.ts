@@ -86,14 +86,23 @@ describe("PriorityBuffer", () => {
             const state = new Map(held);
             state.set(item.handle, item);
             const victims = Array.from(buffer.evicted.subarray(0, buffer.evictedCount));
-            if (outcome === PUSH_REJECTED_LOWEST) victims.push(item.handle);
-            for (const victimHandle of victims) {
+            const overShare = Array.from(buffer.evictedOverShare.subarray(0, buffer.evictedCount));
+            if (outcome === PUSH_REJECTED_LOWEST) {
+              victims.push(item.handle);
+              overShare.push(buffer.lastRejectOverShare ? 1 : 0);
+            }
+            for (const [index, victimHandle] of victims.entries()) {
               const victim = state.get(victimHandle)!;
               expect(victim).toBeDefined();
               const sources = new Set([...state.values()].map((entry) => entry.source));
               const share = Math.max(1, Math.floor(countMax / sources.size));
               const ofSource = (source: number) =>
                 [...state.values()].filter((entry) => entry.source === source);
+              // The reason: over share only with another source present and this one above its share.
+              if (overShare[index] === 1) {
+                expect(sources.size).toBeGreaterThan(1);
+                expect(ofSource(victim.source).length).toBeGreaterThan(share);
+              } else for (const other of state.values()) expect(lower(other, victim)).toBe(false);
               // Never a source's packet while a lower one of the same source is kept.
               for (const other of ofSource(victim.source)) expect(lower(other, victim)).toBe(false);
               // A packet of a source within its fair share goes only if it is the lowest overall.

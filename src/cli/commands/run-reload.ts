@@ -3,7 +3,7 @@
 import type { OutriderConfig } from "../../config/schema.ts";
 
 /** Keys applied without a restart. Flags join this list as their features become available. */
-export const LIVE_KEYS: readonly string[] = ["log.level", "log.format"];
+export const LIVE_KEYS: readonly string[] = ["log.level", "log.format", "accounts.cache_bytes_max"];
 
 function leaves(value: unknown, prefix: string, out: Map<string, string>): void {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {

@@ -85,11 +85,25 @@ export async function run(argv: string[]): Promise<number> {
       const report = describeReload(resolved.config, next.config);
       if (report.applied.includes("log.level")) logger.level = next.config.log.level;
       if (report.applied.includes("log.format")) logger.format = next.config.log.format;
+      const cacheBytesMax = next.config.accounts.cache_bytes_max;
+      if (report.applied.includes("accounts.cache_bytes_max")) {
+        // The account cache lives in the bank tile; it resizes (evicting at once when shrinking).
+        pipeline?.stages
+          .find((stage) => stage.stage === "bank")
+          ?.worker.postMessage({ type: "accounts-live", cacheBytesMax });
+      }
       logger.info("SIGHUP: configuration reloaded", report);
       for (const key of report.needsRestart) {
         logger.warn("SIGHUP: changed key needs a restart; not applied", { key });
       }
-      resolved = { ...next, config: { ...resolved.config, log: next.config.log } };
+      resolved = {
+        ...next,
+        config: {
+          ...resolved.config,
+          log: next.config.log,
+          accounts: { ...resolved.config.accounts, cache_bytes_max: cacheBytesMax },
+        },
+      };
     } catch (error) {
       const messages =
         error instanceof ConfigErrors ? error.errors.map((each) => each.message) : [String(error)];
