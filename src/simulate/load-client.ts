@@ -49,8 +49,7 @@ const STATE_LANDED = 2;
 const STATE_EXECUTED_WITH_ERROR = 3;
 const STATE_DROPPED = 4;
 const STATE_REFUSED = 5;
-const STATE_SKIPPED = 6;
-const STATE_UNKNOWN_AT_CRASH = 7;
+const STATE_UNKNOWN_AT_CRASH = 6;
 
 /** Drop reasons that describe a copy, not the original: keep polling for the original's outcome. */
 const NON_FINAL_DROP_REASONS = new Set(["duplicate", "already_processed"]);
@@ -118,6 +117,8 @@ export class LoadClient {
   private stopping = false;
   private sending = true;
   private paused = false;
+  /** Time the bots spent waiting while a restarted companion was set up again. */
+  private waitedMs = 0;
   private epoch = 0;
   private setupMs = 0;
   private restart: RestartReport | null = null;
@@ -149,6 +150,11 @@ export class LoadClient {
 
   private now(): number {
     return performance.now() - this.startMs;
+  }
+
+  /** Time on the workload's schedule: run time minus the time the bots waited for a restarted companion. */
+  private scheduleNow(): number {
+    return this.now() - this.waitedMs;
   }
 
   /** Builds the market on the current companion; returns when every setup transaction executed. */
@@ -304,16 +310,16 @@ export class LoadClient {
     let next = 0;
     const gapMs = workload.config.resubmitGapMs;
     while (next < workload.count || this.resubmitHead < this.resubmitQueue.length) {
-      const nowMs = this.now();
+      if (this.paused) {
+        // The bots wait for the restarted companion; their schedule resumes where it stopped.
+        await sleep(5);
+        continue;
+      }
+      const nowMs = this.scheduleNow();
       while (next < workload.count && workload.sendAtMs[next] <= nowMs) {
-        if (this.paused) {
-          this.state[next] = STATE_SKIPPED;
-          if (this.restart) this.restart.skippedDuringResetup++;
-        } else {
-          this.sendLagMs = nowMs - workload.sendAtMs[next];
-          this.sendLagMsMax = Math.max(this.sendLagMsMax, this.sendLagMs);
-          this.sendFirst(next, nowMs);
-        }
+        this.sendLagMs = nowMs - workload.sendAtMs[next];
+        this.sendLagMsMax = Math.max(this.sendLagMsMax, this.sendLagMs);
+        this.sendFirst(next, this.now());
         next++;
       }
       while (
@@ -322,8 +328,7 @@ export class LoadClient {
       ) {
         const { tx, copy, dueMs } = this.resubmitQueue[this.resubmitHead++];
         const wire = this.wires.get(tx);
-        if (wire !== undefined && !this.paused && this.state[tx] !== STATE_SKIPPED)
-          this.transmit(tx, wire, false);
+        if (wire !== undefined) this.transmit(tx, wire, false);
         if (copy < workload.resubmits[tx])
           this.resubmitQueue.push({ dueMs: dueMs + gapMs, tx, copy: copy + 1 });
         else if (!(this.config.replayAfterRestart && workload.path[tx] === PATH_RPC)) this.wires.delete(tx);
@@ -368,7 +373,7 @@ export class LoadClient {
     if (status.err === null) {
       this.state[tx] = STATE_LANDED;
       this.landedCount++;
-      if (atMs <= this.workload.config.durationS * 1000) this.landedInWindow++;
+      if (atMs - this.waitedMs <= this.workload.config.durationS * 1000) this.landedInWindow++;
       const latency = atMs - this.firstSendMs[tx];
       this.latencyMs[this.latencyCount++] = latency;
       const second = Math.floor(atMs / 1000);
@@ -462,7 +467,7 @@ export class LoadClient {
       executedAfterRestart: 0,
       executedTwice: 0,
       landedAfterRestart: 0,
-      skippedDuringResetup: 0,
+      resetupMs: 0,
       restartedAtMs,
     };
     this.epoch = 1;
@@ -471,6 +476,8 @@ export class LoadClient {
     await this.setup();
     this.blockhash = await this.rpc.latestBlockhash();
     await this.replayPreCrash();
+    this.restart.resetupMs = this.now() - restartedAtMs;
+    this.waitedMs += this.restart.resetupMs;
     this.paused = false;
   }
 

@@ -80,8 +80,8 @@ export interface RestartReport {
   executedTwice: number;
   /** Transactions sent to the restarted companion that landed there. */
   landedAfterRestart: number;
-  /** Transactions due while the restarted companion was being set up again: not sent. */
-  skippedDuringResetup: number;
+  /** Time the bots waited while the restarted companion was set up again (their schedule resumed after it). */
+  resetupMs: number;
   restartedAtMs: number;
 }
 

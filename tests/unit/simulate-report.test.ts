@@ -246,7 +246,7 @@ describe("verdicts", () => {
       executedAfterRestart: 0,
       executedTwice: 0,
       landedAfterRestart: 3,
-      skippedDuringResetup: 0,
+      resetupMs: 900,
       restartedAtMs: 1000,
     };
     expect(verdictFor(SCENARIOS.restart, [fakeRun({ restart })], workload.config, stats).pass).toBe(true);
