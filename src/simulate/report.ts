@@ -376,7 +376,7 @@ export function renderTable(report: SimulationReport): string {
     if (restart === null) continue;
     const outcomes = run.client.ackedOutcomes;
     lines.push(
-      `restart (${run.profile}#${run.round}): kill -9 at ${(restart.restartedAtMs / 1000).toFixed(1)} s; acknowledged ${fmt(run.client.acked, 0)} = landed ${fmt(outcomes.landed + outcomes.executedWithError, 0)} + dropped ${fmt(outcomes.dropped, 0)} + unknown ${fmt(outcomes.unknown, 0)}` +
+      `restart (${run.profile}#${run.round}): killed with SIGKILL, back at ${(restart.restartedAtMs / 1000).toFixed(1)} s; acknowledged ${fmt(run.client.acked, 0)} = landed ${fmt(outcomes.landed + outcomes.executedWithError, 0)} + dropped ${fmt(outcomes.dropped, 0)} + unknown ${fmt(outcomes.unknown, 0)}` +
         `; before the crash: acknowledged ${fmt(restart.ackedBeforeCrash, 0)}, landed ${fmt(restart.landedBeforeCrash, 0)}, dropped ${fmt(restart.droppedBeforeCrash, 0)}, unknown ${fmt(restart.unknownAtCrash, 0)}` +
         `; re-sent ${fmt(restart.replayed, 0)} copies to the restarted companion: ${topCounts(restart.replayOutcomes, 5)}` +
         `; executed again ${fmt(restart.executedAfterRestart, 0)} (twice: ${fmt(restart.executedTwice, 0)}); bots waited ${fmt(restart.resetupMs / 1000, 1)} s for the market's re-setup; landed after the restart ${fmt(restart.landedAfterRestart, 0)}`,
