@@ -244,9 +244,13 @@ export function renderTable(report: SimulationReport): string {
   const row = (label: string, values: string[], ratio = "") => rows.push([label, ...values, ratio]);
   const ratios = report.ratios;
   const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "–");
+  // A pooled ratio outside its rounds' range means the rounds disagree with the pool (one bad round
+  // dominates a pooled p99): marked "!", read the rounds.
+  const outside = (s: Spread) =>
+    Number.isFinite(s.min) && (s.value < s.min * 0.999 || s.value > s.max * 1.001);
   const ratioText = (s: Spread | undefined, value: number | undefined) =>
     s
-      ? `${ratio(s.value)}× (${ratio(s.min)}–${ratio(s.max)})`
+      ? `${ratio(s.value)}× (${ratio(s.min)}–${ratio(s.max)})${outside(s) ? " !" : ""}`
       : value !== undefined
         ? `${ratio(value)}×`
         : "";
@@ -371,6 +375,10 @@ export function renderTable(report: SimulationReport): string {
   lines.push(
     "latency: send → first getSignatureStatuses answer showing it executed (client, pooled over runs, 5% buckets); server: Outrider's intake → executed histogram (bucket bounds)",
   );
+  if (ratios && [ratios.spread.landedTps, ratios.spread.latencyP99].some(outside))
+    lines.push(
+      "!: the pooled ratio lies outside the per-round ratios (one round dominates the pool): read the rounds",
+    );
   for (const run of report.runs) {
     const restart = run.client.restart;
     if (restart === null) continue;
