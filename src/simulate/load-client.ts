@@ -590,7 +590,20 @@ export class LoadClient {
       executedTransactions: executed,
       mismatches,
       ok: mismatches.length === 0,
+      companionInFlight: null,
     };
+  }
+
+  /** Transactions the companion accepted and has not decided yet (/status), or null if it cannot say. */
+  private async companionInFlight(): Promise<number | null> {
+    try {
+      const status = (await (await fetch(new URL("/status", this.rpc.url))).json()) as {
+        inFlightTransactions?: number;
+      };
+      return typeof status.inFlightTransactions === "number" ? status.inFlightTransactions : null;
+    } catch {
+      return null;
+    }
   }
 
   private async finalSweep(): Promise<void> {
@@ -629,14 +642,21 @@ export class LoadClient {
     ];
     await this.sendLoop();
     if (this.restart !== null) await this.replayPreCrash();
+    // Drain: until every sent transaction has an outcome and the companion holds none in flight
+    // (transactions it accepted but has not decided), or the drain time runs out.
     const drainDeadline = performance.now() + this.config.drainMs;
-    while (this.pending > 0 && performance.now() < drainDeadline) await sleep(10);
+    let companionInFlight = await this.companionInFlight();
+    while ((this.pending > 0 || companionInFlight !== 0) && performance.now() < drainDeadline) {
+      await sleep(100);
+      companionInFlight = await this.companionInFlight();
+    }
     const runMs = this.now();
     this.stopping = true;
     await Promise.all(background);
     await this.finalSweep();
     if (this.restart !== null) await this.reconcileReplays();
     const ledger = await this.checkLedger();
+    ledger.companionInFlight = await this.companionInFlight();
     this.udp.close();
     const cpu = process.cpuUsage(cpuStart);
     return this.result(runMs, ledger, (cpu.user + cpu.system) / 1000);

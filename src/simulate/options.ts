@@ -5,6 +5,9 @@ import { usageError } from "../cli/exit.ts";
 import { type ProfileChoice, SCENARIO_NAMES, SCENARIOS, type Scenario } from "./scenarios.ts";
 import { DEFAULT_SIM_WORKLOAD, type SimWorkloadConfig } from "./workload.ts";
 
+/** 150 slots of 400 ms (a blockhash's life: by then every accepted transaction is decided) + margin. */
+export const DRAIN_S_DEFAULT = 65;
+
 export const SIMULATE_OPTIONS: OptionSpec = {
   scenario: { type: "string" },
   "duration-s": { type: "string" },
@@ -55,7 +58,8 @@ options:
   --markets N        hot markets (pools) (default ${DEFAULT_SIM_WORKLOAD.markets})
   --slot-ms N        the companion's slot time (default ${DEFAULT_SIM_WORKLOAD.slotMs})
   --poll-ms N        getSignatureStatuses poll interval, the latency resolution (default 3)
-  --drain-s N        seconds to wait for outstanding outcomes after the last send (default 10)
+  --drain-s N        after the last send, longest wait for every outcome and an idle companion
+                     (default ${DRAIN_S_DEFAULT}: a blockhash's life, by which every accepted transaction is decided)
   --quiet            no live progress line`;
 
 export interface SimulateOptions {
@@ -119,7 +123,7 @@ export function parseSimulateOptions(values: ParsedArgs["values"]): SimulateOpti
     jsonFile: typeof values.json === "string" ? values.json : undefined,
     plotFile: typeof values.plot === "string" ? values.plot : undefined,
     pollIntervalMs: numberOption(values, "poll-ms", 3, 1, 1000, false),
-    drainMs: numberOption(values, "drain-s", 10, 0, 600, false) * 1000,
+    drainMs: numberOption(values, "drain-s", DRAIN_S_DEFAULT, 0, 600, false) * 1000,
     quiet: values.quiet === true,
   };
 }

@@ -62,6 +62,12 @@ export interface LedgerCheck {
   executedTransactions: number;
   mismatches: { address: string; field: "lamports" | "tokens"; expected: string; actual: string }[];
   ok: boolean;
+  /**
+   * Transactions the companion still held undecided when the ledger was read (/status
+   * inFlightTransactions; null if it could not say). Above 0 the ledger cannot reconcile: they may
+   * execute after the balances were read, or have executed before their status was asked for.
+   */
+  companionInFlight: number | null;
 }
 
 export interface RestartReport {

@@ -192,7 +192,7 @@ function fakeRun(overrides: Partial<RunResult["client"]> & { rss?: number[]; p99
       landed: 400,
       unresolved: { udp: 0, rpc: 0 },
       ackedOutcomes: { landed: 10, executedWithError: 0, dropped: 0, unknown: 0, other: 0 },
-      ledger: { ok: true, mismatches: [], accountsChecked: 1, executedTransactions: 1 },
+      ledger: { ok: true, mismatches: [], accountsChecked: 1, executedTransactions: 1, companionInFlight: 0 },
       seconds,
       restart: null,
       ...overrides,
@@ -212,6 +212,7 @@ describe("verdicts", () => {
         mismatches: [{ address: "x", field: "lamports", expected: "1", actual: "2" }],
         accountsChecked: 1,
         executedTransactions: 1,
+        companionInFlight: 0,
       },
     });
     expect(verdictFor(SCENARIOS.steady, [mismatch], workload.config, stats).pass).toBe(false);
