@@ -16,6 +16,7 @@ import {
   deltaSeries,
   dropsByReason,
   histogramQuantileMs,
+  metricName,
   parseMetrics,
   type Series,
   total,
@@ -64,6 +65,8 @@ export interface RunResult {
     batches: { batches: number; transactions: number; meanTransactionsPerBatch: number };
     /** Datagrams the kernel dropped at the TPU socket's receive buffer (never reached Outrider). */
     udpKernelDrops: number | null;
+    /** Every counter series (`…_total`) that moved during the run, with its delta. */
+    counters: Record<string, number>;
   };
   cpu: {
     /** CPU time ÷ run time, per stage thread (100 = one core busy all the time). */
@@ -369,6 +372,9 @@ async function measure(
         meanTransactionsPerBatch: batches === 0 ? 0 : scheduled / batches,
       },
       udpKernelDrops,
+      counters: Object.fromEntries(
+        [...metrics].filter(([key, value]) => metricName(key).endsWith("_total") && value !== 0),
+      ),
     },
     cpu: {
       stagesPercent: Object.fromEntries([...stageMs].map(([instance, ms]) => [instance, percent(ms)])),
