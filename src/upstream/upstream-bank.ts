@@ -5,6 +5,8 @@
 // it executes (signature notifications), and the accounts Outrider's clients read (through the trading
 // account cache when enable_trading_cache is on, else straight from the node). It serves the same
 // MessagePort methods as the embedded bank, plus the pass-through of every other JSON-RPC method.
+
+import { CacheMetrics } from "../accounts/cache-metrics.ts";
 import { NOT_INCLUDED_REASONS } from "../bank/scheduler-bindings.ts";
 import { StatusStore } from "../bank/status-store.ts";
 import { notIncludedReasonLabel } from "../metrics/labels.ts";
@@ -23,7 +25,6 @@ import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { UpstreamAccountLoader } from "./account-loader.ts";
 import { AccountSubscriptions, HOLDER_CACHE, HOLDER_CLIENT } from "./account-subscriptions.ts";
-import { CacheMetrics } from "../accounts/cache-metrics.ts";
 import { ChainFollower } from "./chain-follower.ts";
 import { Forwarder, type ForwardOutcome } from "./forwarder.ts";
 import { SignatureTracker } from "./signature-tracker.ts";
