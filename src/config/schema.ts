@@ -316,9 +316,9 @@ export const ConfigSchema = z
           .int()
           .min(16)
           .max(1_000_000)
-          .default(100_000)
+          .default(400_000)
           .describe(
-            "Upstream mode: subscriptions held on the node's PubSub WebSocket (accounts, signatures, slots).",
+            "Upstream mode: subscriptions held on the node's PubSub WebSocket (cached and watched accounts, signatures, slots); keep it above accounts.cache_entries_max + signatures_tracked_max and within the node's own limit.",
           ),
         signatures_tracked_max: z
           .number()
