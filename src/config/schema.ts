@@ -208,6 +208,13 @@ export const ConfigSchema = z
           .max(32)
           .default(4)
           .describe("Adaptive buffering: execution lanes (k bank workers) the batch planner plans for."),
+        batches_in_flight_per_lane: z
+          .number()
+          .int()
+          .min(1)
+          .max(8)
+          .default(2)
+          .describe("Adaptive buffering: batches sent to a lane and not yet answered, at most."),
         pending_transactions_max: z
           .number()
           .int()
