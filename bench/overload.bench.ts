@@ -8,7 +8,7 @@
 // reason, or never accepted), datagrams the kernel dropped before Outrider read them (/proc/net/snmp
 // RcvbufErrors, the whole host), and with the flag, each second: p99 of the top decile's wait in the
 // priority buffer and from arrival to executed, and the buffer utilisation while congested.
-// Every transfer writes one of --hot-accounts recipients (64 by default; 1 makes Agave's per-account
+// Every transfer writes one of --hot-accounts recipients (48 by default: one per payer; 1 makes Agave's per-account
 // write compute limit bind, as on one hot pool). Not part of `make test`.
 // Usage: bun bench/overload.bench.ts [--seconds N] [--hot-accounts N] [--json FILE]
 import { readFileSync } from "node:fs";
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     seconds: { type: "string", default: "12" },
-    "hot-accounts": { type: "string", default: "64" },
+    "hot-accounts": { type: "string", default: "48" },
     json: { type: "string" },
   },
 });
