@@ -219,10 +219,10 @@ export const ConfigSchema = z
           .number()
           .int()
           .min(64)
-          .max(1_048_576)
+          .max(65_536)
           .default(8_192)
           .describe(
-            "Adaptive buffering: transactions the planner holds; when full the lowest priority is dropped.",
+            "Adaptive buffering: transactions the planner holds (about 3.3 KiB each, preallocated); when full the lowest priority is dropped.",
           ),
         block_compute_units_max: z
           .number()
