@@ -222,7 +222,7 @@ export const ConfigSchema = z
           .max(65_536)
           .default(8_192)
           .describe(
-            "Adaptive buffering: transactions the planner holds (about 3.3 KiB each, preallocated); when full the lowest priority is dropped.",
+            "Adaptive buffering: transactions the planner holds (about 6 KiB each with their accounts, preallocated); when full the lowest priority is dropped.",
           ),
         block_compute_units_max: z
           .number()
