@@ -231,14 +231,21 @@ export const ConfigSchema = z
           .max(32)
           .default(4)
           .describe("Adaptive buffering: execution lanes (k bank workers) the batch planner plans for."),
+        batches_in_flight_per_lane: z
+          .number()
+          .int()
+          .min(1)
+          .max(8)
+          .default(2)
+          .describe("Adaptive buffering: batches sent to a lane and not yet answered, at most."),
         pending_transactions_max: z
           .number()
           .int()
           .min(64)
-          .max(1_048_576)
+          .max(65_536)
           .default(8_192)
           .describe(
-            "Adaptive buffering: transactions the planner holds; when full the lowest priority is dropped.",
+            "Adaptive buffering: transactions the planner holds (about 6 KiB each with their accounts, preallocated); when full the lowest priority is dropped.",
           ),
         block_compute_units_max: z
           .number()
