@@ -226,9 +226,10 @@ export class CachedAccounts {
     const accounts: (AccountView | null)[] = new Array(addresses.length).fill(null);
     const chainSlot = this.options.chain.slotAt(commitment);
     let slot = chainSlot;
-    // Indexes to load: a miss as its index, a stale value as -1 - index (counted already).
-    const missing: number[] = [];
-    const atCommitment: number[] = [];
+    // Indexes to load: a miss as its index, a stale value as -1 - index (counted already). Made only
+    // when needed: a read served wholly from the cache allocates just its answer.
+    let missing: number[] | null = null;
+    let atCommitment: number[] | null = null;
     for (let index = 0; index < addresses.length; index++) {
       if (!this.decode(addresses[index])) continue;
       const staleBefore = this.cache.staleReads;
@@ -238,6 +239,7 @@ export class CachedAccounts {
         if (commitment !== "processed" && slotOfKey(key) > chainSlot) {
           // Newer than the commitment asked for: that commitment's value has to come from the source.
           this.counters.stale[value.kind]++;
+          if (atCommitment === null) atCommitment = [];
           atCommitment.push(index);
           continue;
         }
@@ -252,13 +254,14 @@ export class CachedAccounts {
         if (valueSlot > slot) slot = valueSlot;
         continue;
       }
+      if (missing === null) missing = [];
       if (this.cache.staleReads !== staleBefore) {
         this.counters.stale[this.cache.held(this.scratch, 0)?.kind ?? KIND_OTHER]++;
         missing.push(-1 - index);
       } else missing.push(index);
     }
-    if (missing.length === 0 && atCommitment.length === 0) return { slot, accounts, fromCache: true };
-    if (missing.length > 0) {
+    if (missing === null && atCommitment === null) return { slot, accounts, fromCache: true };
+    if (missing !== null) {
       const wanted = missing.map((code) => addresses[code < 0 ? -1 - code : code]);
       const loaded = await this.loadAndFill(wanted, NO_PREFETCH);
       for (let k = 0; k < missing.length; k++) {
@@ -273,7 +276,7 @@ export class CachedAccounts {
         }
       }
     }
-    if (atCommitment.length > 0) {
+    if (atCommitment !== null) {
       const answer = await this.options.source.load(
         atCommitment.map((index) => addresses[index]),
         commitment,

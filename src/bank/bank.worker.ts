@@ -58,6 +58,13 @@ runStage(async (context) => {
     });
   }
   const accountCacheTimer = accountCacheMetrics ? setInterval(() => accountCacheMetrics.sync(), 250) : null;
+  context.onControlMessage((message) => {
+    const live = message as { type?: string; cacheBytesMax?: number };
+    if (live?.type !== "accounts-live" || typeof live.cacheBytesMax !== "number" || !accountCache) return;
+    accountCache.cached.setCapacityBytes(live.cacheBytesMax);
+    accountCacheMetrics?.sync();
+    context.log("info", "account cache capacity changed", { cacheBytesMax: live.cacheBytesMax });
+  });
   const received = metrics.counter("outrider_bank_transactions_received_total", {});
   const computeUnits = metrics.counter("outrider_bank_compute_units_consumed_total", {});
   const slotGauge = metrics.gauge("outrider_bank_slot_processed", {});

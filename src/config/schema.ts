@@ -231,14 +231,21 @@ export const ConfigSchema = z
           .max(32)
           .default(4)
           .describe("Adaptive buffering: execution lanes (k bank workers) the batch planner plans for."),
+        batches_in_flight_per_lane: z
+          .number()
+          .int()
+          .min(1)
+          .max(8)
+          .default(2)
+          .describe("Adaptive buffering: batches sent to a lane and not yet answered, at most."),
         pending_transactions_max: z
           .number()
           .int()
           .min(64)
-          .max(1_048_576)
+          .max(65_536)
           .default(8_192)
           .describe(
-            "Adaptive buffering: transactions the planner holds; when full the lowest priority is dropped.",
+            "Adaptive buffering: transactions the planner holds (about 6 KiB each with their accounts, preallocated); when full the lowest priority is dropped.",
           ),
         block_compute_units_max: z
           .number()
@@ -316,9 +323,9 @@ export const ConfigSchema = z
           .int()
           .min(16)
           .max(1_000_000)
-          .default(100_000)
+          .default(400_000)
           .describe(
-            "Upstream mode: subscriptions held on the node's PubSub WebSocket (accounts, signatures, slots).",
+            "Upstream mode: subscriptions held on the node's PubSub WebSocket (cached and watched accounts, signatures, slots); keep it above accounts.cache_entries_max + signatures_tracked_max and within the node's own limit.",
           ),
         signatures_tracked_max: z
           .number()

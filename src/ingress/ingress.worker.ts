@@ -65,6 +65,10 @@ runStage(async (context) => {
   };
   const registry = attachMetrics(init.metrics);
   const metrics = registry.shard("ingress");
+  // Indexed by the ingress drop code; code 0 is "accepted", which is not a drop.
+  const dropCounters = INGRESS_DROP_NAMES.map((name) =>
+    name === "accepted" ? null : metrics.counter("outrider_ingress_packets_dropped_total", { reason: name }),
+  );
   const adaptiveConfig = init.config.adaptive_ingress;
   const queueDurations = PRIORITY_DECADE_LABELS.map((decade) =>
     metrics.histogram("outrider_ingress_queue_duration_seconds", { priority_decade: decade }),
@@ -91,8 +95,10 @@ runStage(async (context) => {
           handoffBatchPacketsMax: adaptiveConfig.handoff_batch_packets_max,
           tickMs: 5,
         },
-        // An evicted RPC transaction was acknowledged: it ends visibly, as dropped with its reason.
+        // Every eviction is counted; an evicted RPC transaction was acknowledged, so it also ends
+        // visibly, as dropped with its reason.
         onEvicted: (slot, dropCode) => {
+          dropCounters[dropCode]?.inc();
           if (pool.sourceKinds[slot] !== SOURCE_KIND_RPC) return;
           const outcome =
             dropCode === INGRESS_DROP_SHARE_EVICTED
@@ -110,10 +116,6 @@ runStage(async (context) => {
   const receivedRpc = metrics.counter("outrider_ingress_packets_received_total", { source: "rpc" });
   const bytesUdp = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "udp" });
   const bytesRpc = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "rpc" });
-  // Indexed by the ingress drop code; code 0 is "accepted", which is not a drop.
-  const dropCounters = INGRESS_DROP_NAMES.map((name) =>
-    name === "accepted" ? null : metrics.counter("outrider_ingress_packets_dropped_total", { reason: name }),
-  );
   const poolInUse = metrics.gauge("outrider_pool_slots_in_use", {});
   metrics.gauge("outrider_pool_slots_capacity", {}).set(pool.slotCount);
   const latencyExecuted = metrics.histogram("outrider_pipeline_transaction_latency_seconds", {

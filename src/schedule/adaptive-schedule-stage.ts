@@ -35,6 +35,8 @@ export const SCHEDULE_BANK_LANE_SHIFT = 8;
 export interface AdaptiveScheduleConfig {
   /** Execution lanes (k). */
   lanes: number;
+  /** Batches sent to a lane and not yet answered. */
+  batchesInFlightPerLane: number;
   pendingTransactionsMax: number;
   batchTransactionsMax: number;
   blockComputeUnitsMax: number;
@@ -95,7 +97,7 @@ export class AdaptiveScheduleStage {
       workers: config.lanes,
       pendingMax: config.pendingTransactionsMax,
       batchTransactionsMax: config.batchTransactionsMax,
-      inFlightBatchesPerWorkerMax: 1,
+      inFlightBatchesPerWorkerMax: config.batchesInFlightPerLane,
       blockComputeUnitsMax: config.blockComputeUnitsMax,
       accountWriteComputeUnitsMax: config.accountWriteComputeUnitsMax,
       meter: true,

@@ -51,6 +51,7 @@ runStage(async (context) => {
         chain: new ChainState(init.chain),
         config: {
           lanes: adaptiveConfig.bank_lanes,
+          batchesInFlightPerLane: adaptiveConfig.batches_in_flight_per_lane,
           pendingTransactionsMax: adaptiveConfig.pending_transactions_max,
           batchTransactionsMax: init.config.schedule.batch_transactions_max,
           blockComputeUnitsMax: adaptiveConfig.block_compute_units_max,

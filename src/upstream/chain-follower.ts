@@ -33,6 +33,7 @@ export class ChainFollower {
   blockHeight = 0;
   refreshes = 0;
   refreshFailures = 0;
+  private failuresInARow = 0;
   private readonly options: ChainFollowerOptions;
   private readonly published = new Set<string>();
   private readonly hashBytes = new Uint8Array(32);
@@ -134,10 +135,16 @@ export class ChainFollower {
     ]);
     const failed = answers.find((answer) => !answer.ok);
     if (failed && !failed.ok) {
+      // Logged on the first failure of a run of them, then every 25th (a node down for long is not spam).
+      if (this.failuresInARow++ % 25 === 0) {
+        this.options.onError?.(
+          `chain refresh failed (${this.failuresInARow} in a row): ${failed.error.message}`,
+        );
+      }
       this.refreshFailures++;
-      this.options.onError?.(`chain refresh failed: ${failed.error.message}`);
       return;
     }
+    this.failuresInARow = 0;
     const values = answers.map((answer) => (answer.ok ? answer.result : null));
     const latest = values[0] as {
       context: { slot: number };

@@ -91,6 +91,7 @@ function run(
     chunk: number;
     blockUnits: number;
     seed: number;
+    inFlight?: number;
   },
 ) {
   const pool = attachPacketPool(createPacketPool(512));
@@ -115,6 +116,7 @@ function run(
     inputSpaceDoorbells: [doorbell()],
     config: {
       lanes: options.lanes,
+      batchesInFlightPerLane: options.inFlight ?? 1,
       pendingTransactionsMax: options.pendingMax,
       batchTransactionsMax: options.batchMax,
       // The per-account write limit is checked against the block's; keep it at the block's size here.
