@@ -19,6 +19,7 @@ import type { SpscRing } from "../ring/spsc-ring.ts";
 import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
 import { parseTransaction } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
+import { type BankResponseListener, relayBankResponses } from "./bank-responses.ts";
 import { LOCKS_PER_TRANSACTION_MAX } from "./fifo-batcher.ts";
 import { leaderRewardLamports, transactionCostUnits, transactionPriority } from "./prio-graph-cost.ts";
 import {
@@ -128,30 +129,19 @@ export class AdaptiveScheduleStage {
   }
 
   private forwardResponses(): number {
-    const { fromBank, toIngress } = this.deps;
-    const count = fromBank.available();
-    if (count === 0) return 0;
-    for (let entry = 0; entry < count; entry++) {
-      const slot = fromBank.readWord(entry, 0);
-      const reason = fromBank.readWord(entry, 1);
-      const costUnits = fromBank.readWord(entry, 2);
-      const executedSlot = fromBank.readWord(entry, 5);
-      // The slot's record is read before the outcome goes to ingress, which may reuse the slot at once.
-      const record = this.recordOfSlot[slot];
-      this.recordOfSlot[slot] = -1;
-      if (!tryPush6(toIngress, slot, reason, executedSlot, 0, costUnits, 0)) {
-        throw new Error(
-          `schedule: ${toIngress.name} full (capacity ${toIngress.capacity}) — a slot was returned twice`,
-        );
-      }
-      if (record < 0) throw new Error(`schedule: response for slot ${slot}, which is in no batch`);
-      if (--this.recordRemaining[record] === 0) this.planner.completeBatch(this.recordBatchId[record]);
-    }
-    fromBank.release(count);
+    const { fromBank, toIngress, ingressDoorbell } = this.deps;
+    const count = relayBankResponses(fromBank, toIngress, ingressDoorbell, this.completeResponse);
     this.counters.responses += count;
-    this.deps.ingressDoorbell.ring();
     return count;
   }
+
+  /** A response completes its share of its batch (read before ingress may reuse the slot). */
+  private readonly completeResponse: BankResponseListener = (slot) => {
+    const record = this.recordOfSlot[slot];
+    this.recordOfSlot[slot] = -1;
+    if (record < 0) throw new Error(`schedule: response for slot ${slot}, which is in no batch`);
+    if (--this.recordRemaining[record] === 0) this.planner.completeBatch(this.recordBatchId[record]);
+  };
 
   /** Takes verified transactions round-robin over the verify rings while the planner can hold them. */
   private intake(): number {

@@ -9,13 +9,13 @@
 // to the same account are not detected until lookups are resolved against the bank's
 // accounts (the batching issue). The embedded bank executes a batch in order, so this
 // cannot change results, only parallelism.
-import { tryPush6 } from "../pipeline/ring-io.ts";
 import type { Doorbell } from "../ring/doorbell.ts";
 import type { PacketPool } from "../ring/packet-pool.ts";
 import type { SpscRing } from "../ring/spsc-ring.ts";
 import { SCHEDULE_BANK_FLAG_END_OF_BATCH } from "../topology.ts";
 import { parseTransactionFrame } from "../tx/parse.ts";
 import { ParsedTransaction } from "../tx/parsed-transaction.ts";
+import { type BankResponseListener, relayBankResponses } from "./bank-responses.ts";
 import { FifoBatcher, LOCKS_PER_TRANSACTION_MAX } from "./fifo-batcher.ts";
 
 /**
@@ -101,26 +101,14 @@ export class ScheduleStage {
   }
 
   private forwardResponses(): number {
-    const { fromBank, toIngress } = this.deps;
-    const count = fromBank.available();
-    if (count === 0) return 0;
-    for (let entry = 0; entry < count; entry++) {
-      const slot = fromBank.readWord(entry, 0);
-      const reason = fromBank.readWord(entry, 1);
-      const costUnits = fromBank.readWord(entry, 2);
-      const executedSlot = fromBank.readWord(entry, 5);
-      if (!tryPush6(toIngress, slot, reason, executedSlot, 0, costUnits, 0)) {
-        throw new Error(
-          `schedule: ${toIngress.name} full (capacity ${toIngress.capacity}) — a slot was returned twice`,
-        );
-      }
-      this.deps.onResponse?.(reason, costUnits);
-    }
-    fromBank.release(count);
+    const { fromBank, toIngress, ingressDoorbell } = this.deps;
+    const count = relayBankResponses(fromBank, toIngress, ingressDoorbell, this.onBankResponse);
     this.counters.responses += count;
-    this.deps.ingressDoorbell.ring();
     return count;
   }
+
+  private readonly onBankResponse: BankResponseListener = (_slot, reason, costUnits) =>
+    this.deps.onResponse?.(reason, costUnits);
 
   /** Takes verified transactions round-robin over the verify rings, in their order, while there is room. */
   private intake(): number {
