@@ -5,6 +5,7 @@
 // forwarding (kept in the local status store, with their reason). Also the pass-through of every
 // JSON-RPC method Outrider does not answer itself, and the preflight run before accepting a
 // sendTransaction (the upstream's simulateTransaction with signature verification).
+import { BANK_SERVICE_METHODS } from "../bank/bank-service.ts";
 import type { SimulationOutcome } from "../bank/embedded-bank.ts";
 import type { SignatureStatus, StatusStore } from "../bank/status-store.ts";
 import type { TransactionErrorJson } from "../bank/transaction-error.ts";
@@ -45,29 +46,7 @@ export interface UpstreamServiceDeps {
 }
 
 /** Methods served on the bank port in upstream mode (the embedded bank's, plus the upstream's own). */
-export const UPSTREAM_SERVICE_METHODS = [
-  "getHealth",
-  "getVersion",
-  "getChainHead",
-  "getSlot",
-  "getBlockHeight",
-  "getEpochInfo",
-  "getGenesisHash",
-  "getLatestBlockhash",
-  "isBlockhashValid",
-  "getFeeForMessage",
-  "getMinimumBalanceForRentExemption",
-  "getAccounts",
-  "simulateTransaction",
-  "getSignatureStatuses",
-  "requestAirdrop",
-  "preflight",
-  "recordReceived",
-  "recordDropped",
-  "upstreamRouting",
-  "passThrough",
-  "watchAccount",
-] as const;
+export const UPSTREAM_SERVICE_METHODS = [...BANK_SERVICE_METHODS, "passThrough"] as const;
 
 type Context<T> = { context: { slot: number }; value: T };
 
