@@ -7,10 +7,11 @@
 // it — so a datagram lost in the kernel's socket buffer cannot fail the test; verify drops a copy that
 // arrives second as a duplicate, and the status stays "executed".)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Connection, Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { Connection, type Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { FeeTransferFactory } from "../helpers/fee-transfers.ts";
 import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
+import { fundedKeypair } from "../helpers/web3-waits.ts";
 
 type Udp = { send(data: Uint8Array, port: number, address: string): boolean; close(): void };
 
@@ -42,22 +43,15 @@ afterAll(async () => {
   if (node && node.child.exitCode === null) await node.stop();
 });
 
-async function funded(lamports: number): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, lamports);
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) }, "confirmed");
-  return keypair;
-}
-
 const signatureOf = (wire: Uint8Array) => base58Encode(new Uint8Array(wire), 1, 64);
 
 describe("adaptive buffering under a flood", () => {
   test("another sender is not starved, high fees land, the flood pays for itself", async () => {
     const [floodPayer, quietPayer, highPayer, recipient] = await Promise.all([
-      funded(LAMPORTS_PER_SOL),
-      funded(LAMPORTS_PER_SOL),
-      funded(2 * LAMPORTS_PER_SOL),
-      funded(LAMPORTS_PER_SOL), // rent-exempt already, so small transfers to it succeed
+      fundedKeypair(connection, LAMPORTS_PER_SOL),
+      fundedKeypair(connection, LAMPORTS_PER_SOL),
+      fundedKeypair(connection, 2 * LAMPORTS_PER_SOL),
+      fundedKeypair(connection, LAMPORTS_PER_SOL), // rent-exempt already, so small transfers to it succeed
     ]);
     const { blockhash } = await connection.getLatestBlockhash();
     const to = recipient.publicKey;

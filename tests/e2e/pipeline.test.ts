@@ -16,20 +16,13 @@ import {
 import { base58Encode } from "../../src/tx/base58.ts";
 import { kitClient, solTransferFlow, splTransferFlow } from "../helpers/kit-flows.ts";
 import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
+import { fundedKeypair, waitForStatus } from "../helpers/web3-waits.ts";
 
 const bs58 = (bytes: Uint8Array) => base58Encode(new Uint8Array(bytes));
 
 let node: OutriderProcess;
 let connection: Connection;
 let udp: { send(data: Uint8Array, port: number, address: string): boolean; close(): void };
-
-async function fundedKeypair(lamports: number): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, lamports);
-  const latest = await connection.getLatestBlockhash();
-  await connection.confirmTransaction({ signature, ...latest }, "confirmed");
-  return keypair;
-}
 
 async function signedTransfer(from: Keypair, to: PublicKey, lamports: number, blockhash?: string) {
   const transaction = new Transaction().add(
@@ -46,16 +39,6 @@ function sendDatagram(bytes: Uint8Array): void {
 }
 
 /** Polls getSignatureStatuses until the signature has a status (executed or dropped). */
-async function waitForStatus(signature: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { value } = await connection.getSignatureStatuses([signature], { searchTransactionHistory: true });
-    if (value[0]) return value[0] as (typeof value)[0] & { outriderDropped?: { reason: string } };
-    await Bun.sleep(50);
-  }
-  throw new Error(`no status for ${signature} within ${timeoutMs} ms`);
-}
-
 async function waitForMetric(series: string, atLeast: number, timeoutMs = 10_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let value = 0;
@@ -118,7 +101,7 @@ for (const mode of MODES) {
 
     describe("outrider run: clients through the whole pipeline", () => {
       test("web3.js: airdrop, sendAndConfirmTransaction, balances to the lamport (fee included)", async () => {
-        const payer = await fundedKeypair(2 * LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, 2 * LAMPORTS_PER_SOL);
         const recipient = Keypair.generate();
         const transaction = new Transaction().add(
           SystemProgram.transfer({
@@ -137,7 +120,7 @@ for (const mode of MODES) {
       });
 
       test("web3.js: onSignature fires for a transaction sent with sendRawTransaction", async () => {
-        const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
         const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1_000_000);
         const notified = new Promise<unknown>((resolve) => {
           const signature = transaction.signatures[0].signature!;
@@ -159,11 +142,11 @@ for (const mode of MODES) {
       });
 
       test("a signed transfer sent as one UDP datagram lands and shows in getSignatureStatuses", async () => {
-        const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
         const recipient = Keypair.generate();
         const transaction = await signedTransfer(payer, recipient.publicKey, 1_777_000);
         sendDatagram(transaction.serialize());
-        const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+        const status = await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         expect(status.err).toBeNull();
         expect(await connection.getBalance(recipient.publicKey, "processed")).toBe(1_777_000);
         expect(
@@ -175,12 +158,14 @@ for (const mode of MODES) {
     if (mode.tradingCache) {
       describe("verify caches (--enable-trading-cache)", () => {
         test("one shape of transfer hits the template cache; both caches stay within verify.cache_bytes_max", async () => {
-          const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+          const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
           const before = await node.metric('outrider_verify_template_cache_lookups_total{result="hit"}');
           for (let index = 0; index < 3; index++) {
             const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1_000_000 + index);
             sendDatagram(transaction.serialize());
-            expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
+            expect(
+              (await waitForStatus(connection, bs58(transaction.signatures[0].signature!))).err,
+            ).toBeNull();
           }
           expect(
             await node.metric('outrider_verify_template_cache_lookups_total{result="hit"}'),
@@ -193,8 +178,8 @@ for (const mode of MODES) {
         });
 
         test("two signers, the second signature bad: dropped; sent again correctly it executes once (a failed transaction leaves no verdict in the cache)", async () => {
-          const payer = await fundedKeypair(LAMPORTS_PER_SOL);
-          const owner = await fundedKeypair(LAMPORTS_PER_SOL);
+          const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
+          const owner = await fundedKeypair(connection, LAMPORTS_PER_SOL);
           const recipient = Keypair.generate().publicKey;
           const transaction = new Transaction().add(
             SystemProgram.transfer({ fromPubkey: owner.publicKey, toPubkey: recipient, lamports: 1_234_567 }),
@@ -213,7 +198,9 @@ for (const mode of MODES) {
           while (Date.now() < deadline && (await connection.getBalance(recipient, "processed")) === 0) {
             await Bun.sleep(50);
           }
-          expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
+          expect(
+            (await waitForStatus(connection, bs58(transaction.signatures[0].signature!))).err,
+          ).toBeNull();
           expect(await node.metric("outrider_verify_signature_cache_inserts_total")).toBe(insertsBefore);
           sendDatagram(good); // an identical resubmission: dedup, not the cache, stops it
           await waitForMetric('outrider_verify_transactions_dropped_total{reason="duplicate"}', 1);
@@ -266,14 +253,14 @@ for (const mode of MODES) {
       });
 
       test("a bad signature: RPC refuses it; over UDP it is dropped, counted and visible as dropped", async () => {
-        const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
         const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000);
         const wire = transaction.serialize();
         wire[wire.length - 1] ^= 0xff; // change the signed message: the signature no longer verifies
         const refused = await sendTransactionRpc(wire);
         expect(refused.error?.code).toBe(-32003);
         await expectDroppedOverUdp(wire, "bad_signature");
-        const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+        const status = await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         expect(status.outriderDropped?.reason).toBe("bad_signature");
         expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL);
       });
@@ -307,32 +294,34 @@ for (const mode of MODES) {
         const refused = await sendTransactionRpc(wire);
         expect(refused.error?.code).toBe(-32003);
         await expectDroppedOverUdp(wire, "bad_signature");
-        expect((await waitForStatus(bs58(forgedSignature))).outriderDropped?.reason).toBe("bad_signature");
+        expect((await waitForStatus(connection, bs58(forgedSignature))).outriderDropped?.reason).toBe(
+          "bad_signature",
+        );
         expect(await connection.getBalance(victim, "processed")).toBe(LAMPORTS_PER_SOL);
         expect(await connection.getBalance(thief, "processed")).toBe(0);
       });
 
       test("a resubmitted signature executes once; the copy is dropped as a duplicate", async () => {
-        const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
         const recipient = Keypair.generate();
         const transaction = await signedTransfer(payer, recipient.publicKey, 1_050_000);
         const before = await node.metric('outrider_verify_transactions_dropped_total{reason="duplicate"}');
         sendDatagram(transaction.serialize());
-        await waitForStatus(bs58(transaction.signatures[0].signature!));
+        await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         sendDatagram(transaction.serialize());
         expect(
           await waitForMetric('outrider_verify_transactions_dropped_total{reason="duplicate"}', before + 1),
         ).toBe(before + 1);
         expect(await connection.getBalance(recipient.publicKey, "processed")).toBe(1_050_000);
-        expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
+        expect((await waitForStatus(connection, bs58(transaction.signatures[0].signature!))).err).toBeNull();
       });
 
       test("an expired (unknown) blockhash is dropped and counted", async () => {
-        const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+        const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
         const stale = Keypair.generate().publicKey.toBase58(); // 32 bytes no slot ever produced
         const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000, stale);
         await expectDroppedOverUdp(transaction.serialize(), "expired_blockhash");
-        const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+        const status = await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         expect(status.err).toBe("BlockhashNotFound");
       });
 
@@ -343,7 +332,7 @@ for (const mode of MODES) {
         const refused = await sendTransactionRpc(transaction.serialize());
         expect(refused.error?.code).toBe(-32002);
         sendDatagram(transaction.serialize());
-        const status = await waitForStatus(bs58(transaction.signatures[0].signature!));
+        const status = await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         expect(status.err).not.toBeNull();
         expect(status.outriderDropped?.reason).toBeDefined();
         expect(await connection.getBalance(broke.publicKey)).toBe(0);
@@ -361,7 +350,7 @@ for (const mode of MODES) {
           await Bun.sleep(50);
         }
         expect(await connection.getBalance(recipient, "processed")).toBe(1_000_000);
-        expect((await waitForStatus(bs58(transaction.signatures[0].signature!))).err).toBeNull();
+        expect((await waitForStatus(connection, bs58(transaction.signatures[0].signature!))).err).toBeNull();
         // With the trading cache the retry's signature was not verified again.
         if (mode.tradingCache) {
           expect(await node.metric(cacheHits)).toBe(hitsBefore + 1);

@@ -20,6 +20,7 @@ import {
 } from "@solana/web3.js";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
+import { fundedKeypair, waitForStatus } from "../helpers/web3-waits.ts";
 
 let node: OutriderProcess;
 let front: OutriderProcess;
@@ -60,14 +61,6 @@ async function rpc(url: string, method: string, params: unknown[] = []) {
   return (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
 }
 
-async function fundedKeypair(lamports: number, via: Connection = connection): Promise<Keypair> {
-  const keypair = Keypair.generate();
-  const signature = await via.requestAirdrop(keypair.publicKey, lamports);
-  const latest = await via.getLatestBlockhash();
-  await via.confirmTransaction({ signature, ...latest }, "confirmed");
-  return keypair;
-}
-
 /** Sends a transfer straight to the node (not through the front) and waits until it is processed. */
 async function transferOnNode(from: Keypair, to: PublicKey, lamports: number): Promise<void> {
   const transaction = new Transaction().add(
@@ -100,19 +93,9 @@ async function signedTransfer(from: Keypair, to: PublicKey, lamports: number) {
   return transaction;
 }
 
-async function waitForStatus(signature: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { value } = await connection.getSignatureStatuses([signature], { searchTransactionHistory: true });
-    if (value[0]) return value[0] as (typeof value)[0] & { outriderDropped?: { reason: string } };
-    await Bun.sleep(50);
-  }
-  throw new Error(`no status for ${signature} within ${timeoutMs} ms`);
-}
-
 describe("outrider run --upstream: in front of a Solana node", () => {
   test("web3.js sends and confirms a transfer through the front; the node executed it", async () => {
-    const payer = await fundedKeypair(2 * LAMPORTS_PER_SOL);
+    const payer = await fundedKeypair(connection, 2 * LAMPORTS_PER_SOL);
     const recipient = Keypair.generate();
     const forwardedBefore = await front.metric(
       'outrider_upstream_transactions_forwarded_total{result="forwarded"}',
@@ -150,7 +133,7 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("onSignature through the front fires for a transaction sent with sendRawTransaction", async () => {
-    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
     const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1_000_000);
     const notified = new Promise<unknown>((resolve) => {
       connection.onSignature(
@@ -164,13 +147,16 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("a bad signature is dropped by the front's own verify and never reaches the node", async () => {
-    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
     const transaction = await signedTransfer(payer, Keypair.generate().publicKey, 1000);
     const wire = transaction.serialize();
     wire[wire.length - 1] ^= 0xff;
     const nodeReceivedBefore = await node.metric('outrider_ingress_packets_received_total{source="rpc"}');
     await connection.sendRawTransaction(wire, { skipPreflight: true });
-    const status = await waitForStatus(base58Encode(new Uint8Array(transaction.signatures[0].signature!)));
+    const status = await waitForStatus(
+      connection,
+      base58Encode(new Uint8Array(transaction.signatures[0].signature!)),
+    );
     expect(status.outriderDropped?.reason).toBe("bad_signature");
     expect(await node.metric('outrider_ingress_packets_received_total{source="rpc"}')).toBe(
       nodeReceivedBefore,
@@ -189,7 +175,7 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("repeated reads are served from the front's cache: the node is not asked again", async () => {
-    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    const owner = await fundedKeypair(nodeConnection, LAMPORTS_PER_SOL);
     const nodeReadsSeries = 'outrider_rpc_requests_received_total{method="getMultipleAccounts"}';
     const first = await connection.getAccountInfo(owner.publicKey, "processed");
     expect(first?.lamports).toBe(LAMPORTS_PER_SOL);
@@ -216,7 +202,7 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("a change on the node is served new by the front over real notifications, never an older value", async () => {
-    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    const owner = await fundedKeypair(nodeConnection, LAMPORTS_PER_SOL);
     expect(await connection.getBalance(owner.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
     await waitForMetric(front, 'outrider_accounts_cache_entries{kind="other"}', 1);
     const notificationsBefore = await front.metric(
@@ -254,7 +240,7 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("read-your-writes: after a transfer through the front confirms, the front never shows the old balance", async () => {
-    const payer = await fundedKeypair(LAMPORTS_PER_SOL);
+    const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
     expect(await connection.getBalance(payer.publicKey, "processed")).toBe(LAMPORTS_PER_SOL);
     await waitForMetric(front, 'outrider_accounts_cache_entries{kind="other"}', 1);
     const recipient = Keypair.generate();
@@ -273,7 +259,7 @@ describe("outrider run --upstream: in front of a Solana node", () => {
   });
 
   test("accountSubscribe through the front: web3.js onAccountChange fires when the node's account changes", async () => {
-    const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+    const owner = await fundedKeypair(nodeConnection, LAMPORTS_PER_SOL);
     const changed = new Promise<number>((resolve) => {
       const id = connection.onAccountChange(
         owner.publicKey,
@@ -336,7 +322,7 @@ describe("outrider run --upstream without the trading cache (the baseline)", () 
     const plain = await startOutrider(["--upstream", node.rpcUrl, "--upstream-ws", node.pubsubUrl]);
     try {
       const plainConnection = new Connection(plain.rpcUrl, { commitment: "confirmed" });
-      const owner = await fundedKeypair(LAMPORTS_PER_SOL, nodeConnection);
+      const owner = await fundedKeypair(nodeConnection, LAMPORTS_PER_SOL);
       const series = 'outrider_rpc_requests_received_total{method="getBalance"}';
       const before = await node.metric(series);
       for (let read = 0; read < 5; read++) {

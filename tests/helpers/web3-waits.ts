@@ -1,0 +1,22 @@
+// What the e2e suites do with @solana/web3.js against a running companion: fund a new keypair by
+// airdrop (confirmed), and poll getSignatureStatuses until a signature has a status (executed or
+// dropped, with Outrider's outriderDropped field when dropped).
+import { type Connection, Keypair } from "@solana/web3.js";
+
+export async function fundedKeypair(connection: Connection, lamports: number): Promise<Keypair> {
+  const keypair = Keypair.generate();
+  const signature = await connection.requestAirdrop(keypair.publicKey, lamports);
+  const latest = await connection.getLatestBlockhash();
+  await connection.confirmTransaction({ signature, ...latest }, "confirmed");
+  return keypair;
+}
+
+export async function waitForStatus(connection: Connection, signature: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { value } = await connection.getSignatureStatuses([signature], { searchTransactionHistory: true });
+    if (value[0]) return value[0] as (typeof value)[0] & { outriderDropped?: { reason: string } };
+    await Bun.sleep(50);
+  }
+  throw new Error(`no status for ${signature} within ${timeoutMs} ms`);
+}
