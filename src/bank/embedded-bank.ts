@@ -92,6 +92,12 @@ export interface TransactionBatch {
   /** Maximum working slot (PackToWorkerMessage.max_working_slot). */
   slot: number;
   transactions: Uint8Array[];
+  /**
+   * True when every transaction's signatures were already verified upstream (the pipeline's verify
+   * stage, as Agave's sigverify stage does before banking): the runtime does not check them again.
+   * Precompile instructions (ed25519, secp256k1, secp256r1) still run. Default false.
+   */
+  signaturesVerified?: boolean;
 }
 
 export interface TransactionResult {
@@ -389,16 +395,22 @@ export class EmbeddedBank {
     const responses: ExecutionResponse[] = [];
     const results: TransactionResult[] = [];
     const slotExceeded = this.currentSlot > batch.slot;
-    for (const bytes of batch.transactions) {
-      const result = slotExceeded
-        ? this.notIncluded(this.signatureOrEmpty(bytes), NOT_INCLUDED_REASONS.BANK_NOT_AVAILABLE, null)
-        : this.executeOne(bytes);
-      results.push(result);
-      responses.push({
-        not_included_reason: result.notIncludedReason,
-        cost_units: result.included ? BigInt(result.costUnits) : 0n,
-        fee_payer_balance: result.included ? this.feePayerBalanceOf(bytes) : 0n,
-      });
+    const skipSigverify = batch.signaturesVerified === true && this.config.sigverify;
+    if (skipSigverify) this.svm.setSigverify(false);
+    try {
+      for (const bytes of batch.transactions) {
+        const result = slotExceeded
+          ? this.notIncluded(this.signatureOrEmpty(bytes), NOT_INCLUDED_REASONS.BANK_NOT_AVAILABLE, null)
+          : this.executeOne(bytes);
+        results.push(result);
+        responses.push({
+          not_included_reason: result.notIncludedReason,
+          cost_units: result.included ? BigInt(result.costUnits) : 0n,
+          fee_payer_balance: result.included ? this.feePayerBalanceOf(bytes) : 0n,
+        });
+      }
+    } finally {
+      if (skipSigverify) this.svm.setSigverify(true);
     }
     return {
       processedCode: slotExceeded ? PROCESSED_CODES.MAX_WORKING_SLOT_EXCEEDED : PROCESSED_CODES.PROCESSED,

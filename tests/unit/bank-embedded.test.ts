@@ -180,6 +180,31 @@ describe("EmbeddedBank outcomes → not_included_reason", () => {
     expect(() => bank.executeBatch({ slot: bank.slot, transactions: tooMany })).toThrow(/more than 64/);
   });
 
+  test("signaturesVerified skips only the runtime's signature check, for that batch only", async () => {
+    const { bank, payer, recipient } = await setup();
+    const transfer = async (amount: bigint) => {
+      const bytes = await wire(payer, bank.latestBlockhash().blockhash, [
+        getTransferSolInstruction({ source: payer, destination: recipient, amount }),
+      ]);
+      bytes[64] ^= 0x01; // the last byte of the signature: no longer valid for the message
+      return bytes;
+    };
+    const unverified = bank.executeBatchWithResults({ slot: bank.slot, transactions: [await transfer(1n)] });
+    expect(unverified.results[0]!.included).toBe(false);
+    expect(unverified.results[0]!.err).toBe("SignatureFailure");
+    // The pipeline's verify stage vouches for the batch: the runtime trusts it.
+    const trusted = bank.executeBatchWithResults({
+      slot: bank.slot,
+      transactions: [await transfer(2n)],
+      signaturesVerified: true,
+    });
+    expect(trusted.results[0]!.included).toBe(true);
+    expect(trusted.results[0]!.err).toBeNull();
+    // The next batch without the promise is checked again.
+    const after = bank.executeBatchWithResults({ slot: bank.slot, transactions: [await transfer(3n)] });
+    expect(after.results[0]!.err).toBe("SignatureFailure");
+  });
+
   test("commitment levels follow slots: processed, confirmed at slot end, finalized 32 later", () => {
     const bank = new EmbeddedBank({ slotMs: 0 });
     const start = bank.slot;
