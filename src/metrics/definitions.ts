@@ -612,6 +612,13 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     labels: { limit: SCHEDULE_COST_LIMITS },
   },
   {
+    name: "outrider_schedule_compute_units_refunded_total",
+    type: "counter",
+    unit: "",
+    help: "Adaptive buffering: compute units charged to the block at scheduling (the requested limit) and given back after execution (requested − used), as Agave's cost tracker does.",
+    labels: {},
+  },
+  {
     name: "outrider_schedule_lane_transactions_scheduled_total",
     type: "counter",
     unit: "",

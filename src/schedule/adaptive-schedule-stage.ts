@@ -82,6 +82,8 @@ export class AdaptiveScheduleStage {
   private readonly recordOfSlot: Int32Array;
   private readonly recordBatchId: Int32Array;
   private readonly recordRemaining: Int32Array;
+  /** Per pool slot: the bank's cost units for it (0 when not included), read when its batch completes. */
+  private readonly costUnitsBySlot: Float64Array;
   private readonly chainSnapshot: ChainSnapshot = {
     slot: 0,
     blockHeight: 0,
@@ -110,6 +112,7 @@ export class AdaptiveScheduleStage {
     this.recordOfSlot = new Int32Array(deps.pool.slotCount).fill(-1);
     this.recordBatchId = new Int32Array(this.planner.batchRecordCount);
     this.recordRemaining = new Int32Array(this.planner.batchRecordCount);
+    this.costUnitsBySlot = new Float64Array(deps.pool.slotCount);
   }
 
   /** Transactions not yet in a batch. */
@@ -135,12 +138,17 @@ export class AdaptiveScheduleStage {
     return count;
   }
 
-  /** A response completes its share of its batch (read before ingress may reuse the slot). */
-  private readonly completeResponse: BankResponseListener = (slot) => {
+  /**
+   * A response completes its share of its batch (read before ingress may reuse the slot). The bank's
+   * cost units let the planner give back what the transaction was charged beyond its cost.
+   */
+  private readonly completeResponse: BankResponseListener = (slot, notIncludedReason, costUnits) => {
     const record = this.recordOfSlot[slot];
     this.recordOfSlot[slot] = -1;
     if (record < 0) throw new Error(`schedule: response for slot ${slot}, which is in no batch`);
-    if (--this.recordRemaining[record] === 0) this.planner.completeBatch(this.recordBatchId[record]);
+    this.costUnitsBySlot[slot] = notIncludedReason === 0 && costUnits > 0 ? costUnits : 0;
+    if (--this.recordRemaining[record] === 0)
+      this.planner.completeBatch(this.recordBatchId[record], this.costUnitsBySlot);
   };
 
   /** Takes verified transactions round-robin over the verify rings while the planner can hold them. */

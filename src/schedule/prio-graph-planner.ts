@@ -101,6 +101,8 @@ export interface PlannerCounters {
   deferredBlockLimit: number;
   deferredAccountLimit: number;
   completed: number;
+  /** Compute units charged at scheduling and given back after execution (requested − used). */
+  refundedComputeUnits: number;
 }
 
 const STATE_FREE = 0;
@@ -142,6 +144,7 @@ export class PrioGraphPlanner {
     deferredBlockLimit: 0,
     deferredAccountLimit: 0,
     completed: 0,
+    refundedComputeUnits: 0,
   };
 
   /** Output of the last schedule(): batch i has `outputSize[i]` slots from `outputSlots[outputStart[i]]`. */
@@ -189,6 +192,10 @@ export class PrioGraphPlanner {
   private readonly locks: ThreadAwareLocks;
   private readonly deferred: Int32Array;
   private deferredCount = 0;
+  /** The smallest cost among the deferred: below this much room in the block, none of them fits. */
+  private deferredCostMin = Number.POSITIVE_INFINITY;
+  /** Compute given back since the deferred were last offered again. */
+  private refundedSinceReoffer = 0;
   private readonly popped: Int32Array;
   // Per worker.
   private readonly queuedUnits: Float64Array;
@@ -202,6 +209,8 @@ export class PrioGraphPlanner {
   private readonly recordSize: Int32Array;
   private readonly recordGeneration: Int32Array;
   private readonly recordActive: Uint8Array;
+  /** The block (slotEpoch) whose compute the batch's transactions were charged to. */
+  private readonly recordSlotEpoch: Int32Array;
   private readonly recordTx: Int32Array;
   private readonly freeRecords: Int32Array;
   private freeRecordTop: number;
@@ -309,6 +318,7 @@ export class PrioGraphPlanner {
     this.recordSize = new Int32Array(this.recordCount);
     this.recordGeneration = new Int32Array(this.recordCount);
     this.recordActive = new Uint8Array(this.recordCount);
+    this.recordSlotEpoch = new Int32Array(this.recordCount);
     this.recordTx = new Int32Array(this.recordCount * this.batchTransactionsMax);
     this.freeRecords = new Int32Array(this.recordCount);
     for (let record = 0; record < this.recordCount; record++)
@@ -516,12 +526,19 @@ export class PrioGraphPlanner {
     }
     this.lingeringCount = 0;
     this.slotEpoch++;
+    this.reofferDeferred();
+  }
+
+  /** Offers the transactions put off by a compute limit again (a new block, or compute given back). */
+  private reofferDeferred(): void {
     for (let index = 0; index < this.deferredCount; index++) {
       const id = this.deferred[index];
       this.state[id] = STATE_PENDING;
       this.pushPending(id);
     }
     this.deferredCount = 0;
+    this.deferredCostMin = Number.POSITIVE_INFINITY;
+    this.refundedSinceReoffer = 0;
   }
 
   /** Bit w set when worker w can take another transaction now. */
@@ -659,6 +676,7 @@ export class PrioGraphPlanner {
           if (result === RESULT_DEFERRED) {
             this.state[id] = STATE_DEFERRED;
             this.deferred[this.deferredCount++] = id;
+            if (this.cost[id] < this.deferredCostMin) this.deferredCostMin = this.cost[id];
           }
           this.popped[removedCount++] = id;
         }
@@ -772,10 +790,27 @@ export class PrioGraphPlanner {
     this.recordWorker[record] = worker;
     this.recordSize[record] = 0;
     this.recordActive[record] = 1;
+    this.recordSlotEpoch[record] = this.slotEpoch;
     this.openRecord[worker] = record;
     this.inFlightBatches[worker]++;
     this.batchSerialCounter = (this.batchSerialCounter + 1) | 0 || 1;
     this.openSerial[worker] = this.batchSerialCounter;
+  }
+
+  /** Gives back to this block what transaction `id` was charged beyond `costUnits`, its actual cost. */
+  private refundUnused(id: number, base: number, costUnits: number): void {
+    const unused = this.cost[id] - (costUnits > 0 ? costUnits : 0);
+    if (!(unused > 0)) return;
+    this.blockComputeUnitsUsed = Math.max(0, this.blockComputeUnitsUsed - unused);
+    this.counters.refundedComputeUnits += unused;
+    this.refundedSinceReoffer += unused;
+    for (let lock = 0; lock < this.lockCount[id]; lock++) {
+      if (this.lockWritable[base + lock] !== 1) continue;
+      const account = this.lockAccount[base + lock];
+      if (this.accountSlotEpoch[account] !== this.slotEpoch) continue;
+      const left = this.accountWriteUnits[account] - unused;
+      this.accountWriteUnits[account] = left > 0 ? left : 0;
+    }
   }
 
   /** Sends the batch open on `worker`, if any, to the output. */
@@ -799,8 +834,13 @@ export class PrioGraphPlanner {
   /**
    * The bank finished batch `batchId` (from outputBatchId): its locks are released and its
    * transactions forgotten. Returns the worker it ran on.
+   *
+   * With `costUnitsBySlot` (the bank's cost of each executed transaction, by pool slot; 0 when not
+   * included), a transaction charged more than it cost gives the difference back to the block and to
+   * its writable accounts, if the block it was charged to is still the current one — as Agave's
+   * cost tracker reserves the requested compute-unit limit and refunds the unused part after execution.
    */
-  completeBatch(batchId: number): number {
+  completeBatch(batchId: number, costUnitsBySlot?: Float64Array): number {
     const record = Number.isInteger(batchId) && batchId >= 0 ? batchId % this.recordCount : -1;
     if (
       record < 0 ||
@@ -812,9 +852,11 @@ export class PrioGraphPlanner {
     const worker = this.recordWorker[record];
     this.graph.wakeWorker(worker);
     const txBase = record * this.batchTransactionsMax;
+    const refunds = costUnitsBySlot !== undefined && this.recordSlotEpoch[record] === this.slotEpoch;
     for (let index = 0; index < this.recordSize[record]; index++) {
       const id = this.recordTx[txBase + index];
       const base = id * PLANNER_LOCKS_PER_TRANSACTION_MAX;
+      if (refunds) this.refundUnused(id, base, costUnitsBySlot[this.slotOf[id]]);
       this.locks.unlock(this.lockAccount, this.lockWritable, base, this.lockCount[id], worker);
       this.queuedUnits[worker] -= this.cost[id];
       this.releaseAccounts(id);
@@ -822,6 +864,15 @@ export class PrioGraphPlanner {
       this.freeIds[this.freeTop++] = id;
       this.counters.completed++;
     }
+    // Compute given back may let what a limit put off fit this block after all.
+    // (Only once enough was given back for the cheapest of them, so a full block is not re-tried per batch.)
+    if (
+      refunds &&
+      this.deferredCount > 0 &&
+      this.refundedSinceReoffer >= this.deferredCostMin &&
+      this.blockComputeUnitsMax - this.blockComputeUnitsUsed >= this.deferredCostMin
+    )
+      this.reofferDeferred();
     if (this.inFlightBatches[worker] === 1) this.queuedUnits[worker] = 0;
     this.inFlightBatches[worker]--;
     this.recordActive[record] = 0;

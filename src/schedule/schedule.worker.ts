@@ -78,6 +78,7 @@ runStage(async (context) => {
         deferredAccount: metrics.counter("outrider_schedule_deferred_cost_limit_total", {
           limit: "account_write",
         }),
+        refunded: metrics.counter("outrider_schedule_compute_units_refunded_total", {}),
         total: metrics.gauge("outrider_schedule_window_compute_units", { part: "total" }),
         criticalPath: metrics.gauge("outrider_schedule_window_compute_units", { part: "critical_path" }),
         lowerBound: metrics.gauge("outrider_schedule_window_compute_units", { part: "lower_bound" }),
@@ -88,7 +89,14 @@ runStage(async (context) => {
         density: metrics.gauge("outrider_schedule_conflict_pair_density_ratio", {}),
       }
     : null;
-  const seen = { conflicts: 0, threads: 0, capacity: 0, deferredBlock: 0, deferredAccount: 0 };
+  const seen = {
+    conflicts: 0,
+    threads: 0,
+    capacity: 0,
+    deferredBlock: 0,
+    deferredAccount: 0,
+    refunded: 0,
+  };
   const publishPlannerMetrics = () => {
     if (!planner || !plannerMetrics) return;
     const counters = planner.counters;
@@ -102,6 +110,8 @@ runStage(async (context) => {
     seen.capacity = counters.droppedOnCapacity;
     seen.deferredBlock = counters.deferredBlockLimit;
     seen.deferredAccount = counters.deferredAccountLimit;
+    plannerMetrics.refunded.inc(counters.refundedComputeUnits - seen.refunded);
+    seen.refunded = counters.refundedComputeUnits;
     const last = planner.meter?.last;
     if (!last) return;
     plannerMetrics.total.set(last.totalComputeUnits);

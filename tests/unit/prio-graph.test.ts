@@ -224,6 +224,44 @@ describe("PrioGraphPlanner", () => {
     expect(planner.counters.deferredBlockLimit).toBeGreaterThan(0);
   });
 
+  test("compute charged beyond the bank's cost is given back to the current block only", () => {
+    const run = (refund: boolean, slotBetween: boolean) => {
+      const planner = new PrioGraphPlanner(bytes, {
+        workers: 1,
+        pendingMax: 8,
+        blockComputeUnitsMax: 1000,
+        accountWriteComputeUnitsMax: 1000,
+      });
+      // Each asks for 400 and costs 100: two fit the block as charged, the third waits.
+      planner.enqueue(1, 9, 400, offsets(0), flags(1), 1);
+      planner.enqueue(2, 8, 400, offsets(0), flags(1), 1);
+      planner.enqueue(3, 7, 400, offsets(0), flags(1), 1);
+      const costBySlot = new Float64Array(8).fill(100);
+      const sent: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const batches = planner.schedule();
+        if (batches === 0) break;
+        for (let batch = 0; batch < batches; batch++) {
+          const start = planner.outputStart[batch];
+          sent.push(...planner.outputSlots.subarray(start, start + planner.outputSize[batch]));
+          if (slotBetween) planner.beginSlot();
+          planner.completeBatch(planner.outputBatchId[batch], refund ? costBySlot : undefined);
+        }
+      }
+      return { sent, planner };
+    };
+    const refunded = run(true, false);
+    expect(refunded.sent).toEqual([1, 2, 3]);
+    expect(refunded.planner.counters.refundedComputeUnits).toBe(3 * 300);
+    expect(refunded.planner.blockComputeUnitsUsed).toBe(300);
+    const charged = run(false, false);
+    expect(charged.sent).toEqual([1, 2]);
+    expect(charged.planner.blockComputeUnitsUsed).toBe(800);
+    // A batch charged to an earlier block gives nothing back to the new one.
+    const late = run(true, true);
+    expect(late.planner.counters.refundedComputeUnits).toBe(0);
+  });
+
   test("predicted locks count as locks", () => {
     const planner = new PrioGraphPlanner(bytes, {
       workers: 2,
