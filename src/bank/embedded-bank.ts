@@ -5,9 +5,10 @@
 // per-account cost limits, and a faucet. Knows nothing of HTTP.
 
 import { createHash, randomBytes } from "node:crypto";
-import { getAddressDecoder, getAddressEncoder, getBase58Decoder, getBase58Encoder } from "@solana/kit";
+import { type Address, getAddressEncoder, getBase58Encoder } from "@solana/kit";
 import { Account, Clock, EpochSchedule, FailedTransactionMetadata, LiteSvm } from "litesvm/dist/internal";
 import { isOutriderError } from "../errors.ts";
+import { base58Encode } from "../tx/base58.ts";
 import {
   BANK_AIRDROP_REJECTED,
   BANK_BATCH_TOO_LARGE,
@@ -146,9 +147,11 @@ export interface SlotEvent {
   root: number;
 }
 
-const base58 = getBase58Decoder();
+// Signatures, blockhashes and addresses of every executed transaction go to base58 through Outrider's
+// own codec (src/tx/base58.ts): @solana/kit's goes through BigInt and costs far more per transaction.
+const base58 = { decode: (bytes: Uint8Array): string => base58Encode(bytes) };
 const base58Bytes = getBase58Encoder();
-const addressDecoder = getAddressDecoder();
+const addressDecoder = { decode: (bytes: Uint8Array) => base58Encode(bytes) as Address };
 const addressEncoder = getAddressEncoder();
 
 export class EmbeddedBank {

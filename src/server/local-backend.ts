@@ -2,11 +2,12 @@
 // (signature verification, then simulation) unless skipped, and executes through executeBatch at once.
 // The pipeline (ingress → verify → schedule → bank workers) will replace this with a backend that hands
 // transactions to ingress; the server does not change.
-import { getBase58Decoder } from "@solana/kit";
+
 import type { EmbeddedBank, TransactionResult } from "../bank/embedded-bank.ts";
 import type { StatusStore } from "../bank/status-store.ts";
 import { firstSignatureBytes, viewWireTransaction } from "../bank/wire-view.ts";
 import { isOutriderError } from "../errors.ts";
+import { base58Encode } from "../tx/base58.ts";
 import type {
   AccountView,
   BackendEvent,
@@ -20,7 +21,7 @@ import type {
 export const EMULATED_SOLANA_CORE_VERSION = "3.0.0";
 export const EMULATED_FEATURE_SET = 0;
 
-const base58 = getBase58Decoder();
+const base58 = { decode: (bytes: Uint8Array): string => base58Encode(bytes) };
 
 export class LocalBackend implements RpcBackend {
   private readonly listeners = new Set<(event: BackendEvent) => void>();

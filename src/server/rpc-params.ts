@@ -1,6 +1,6 @@
 // Parameter readers for the JSON-RPC methods: each says which parameter is wrong and why
 // (-32602 "Invalid params: …"), and maps Solana's commitment names and account encodings.
-import { getBase58Encoder } from "@solana/kit";
+import { BASE58_MAX_BYTES, base58Decode, base58DecodeInto } from "../tx/base58.ts";
 import { invalidParams } from "./json-rpc.ts";
 import type { Commitment } from "./rpc-backend.ts";
 
@@ -69,29 +69,30 @@ export function optionalNonNegativeInteger(config: Record<string, unknown>, key:
   return value;
 }
 
+/**
+ * Length in bytes of base58 `text`, decoded into a shared scratch buffer (no allocation: the RPC path
+ * checks hundreds of signatures per getSignatureStatuses call); -1 when it is not base58 or too long.
+ */
+function base58ByteLength(text: string): number {
+  return base58DecodeInto(text, paramScratch, 0);
+}
+const paramScratch = new Uint8Array(BASE58_MAX_BYTES * 2);
+
 /** A base58 public key: 32 bytes. */
 export function requirePubkey(params: unknown[], index: number, name: string): string {
   const text = requireString(params, index, name);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(getBase58Encoder().encode(text));
-  } catch {
-    throw invalidParams(`Invalid param: ${name} is not valid base58`);
-  }
-  if (bytes.length !== 32)
-    throw invalidParams(`Invalid param: ${name} must be a 32-byte public key, got ${bytes.length} bytes`);
+  const length = base58ByteLength(text);
+  if (length < 0) throw invalidParams(`Invalid param: ${name} is not valid base58`);
+  if (length !== 32)
+    throw invalidParams(`Invalid param: ${name} must be a 32-byte public key, got ${length} bytes`);
   return text;
 }
 
 export function requireSignature(value: unknown, name: string): string {
   if (typeof value !== "string") throw invalidParams(`Invalid param: ${name} must be a base58 string`);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(getBase58Encoder().encode(value));
-  } catch {
-    throw invalidParams(`Invalid param: ${name} is not valid base58`);
-  }
-  if (bytes.length !== 64) throw invalidParams(`Invalid param: ${name} must be a 64-byte signature`);
+  const length = base58ByteLength(value);
+  if (length < 0) throw invalidParams(`Invalid param: ${name} is not valid base58`);
+  if (length !== 64) throw invalidParams(`Invalid param: ${name} must be a 64-byte signature`);
   return value;
 }
 
@@ -113,13 +114,9 @@ export function decodeBinary(
   }
   let bytes: Uint8Array;
   if (encoding === "base58") {
-    try {
-      bytes = new Uint8Array(getBase58Encoder().encode(text));
-    } catch (error) {
-      throw invalidParams(
-        `invalid base58 encoding: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    const decoded = text.length <= BASE58_MAX_BYTES * 2 ? base58Decode(text) : null;
+    if (decoded === null) throw invalidParams("invalid base58 encoding: not a base58 string");
+    bytes = decoded;
   } else {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
       throw invalidParams("invalid base64 encoding: not canonical base64");
