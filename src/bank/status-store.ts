@@ -3,6 +3,8 @@
 // cluster would: confirmations = slots built on top (null once finalized), confirmationStatus from the
 // slot's commitment; records older than the blockhash window are only found with
 // searchTransactionHistory, and only for `historySlots` more slots. Emits events for signatureSubscribe.
+import { OUTCOME_DROP_DUPLICATE } from "../pipeline/outcomes.ts";
+import { NOT_INCLUDED_REASONS } from "./scheduler-bindings.ts";
 import type { TransactionErrorJson } from "./transaction-error.ts";
 
 export interface StatusStoreConfig {
@@ -107,14 +109,20 @@ export class StatusStore {
     this.emit({ type: "executed", record });
   }
 
-  /** A transaction that did not make it into a block. Never overwrites an executed record. */
+  /**
+   * A transaction that did not make it into a block. Never overwrites an executed record. A copy
+   * refused as a duplicate (exact dedup, or the bank's AlreadyProcessed) is not recorded at all: the
+   * first copy has, or will have, the record that says what happened to the signature — a client
+   * polling while it is still in flight must not read "dropped".
+   */
   recordDropped(
     signature: string,
     slot: number,
     notIncludedReason: number,
     err: TransactionErrorJson | null,
   ): void {
-    if (signature === "" || this.records.get(signature)?.kind === "executed") return;
+    if (signature === "" || isDuplicateCopy(notIncludedReason)) return;
+    if (this.records.get(signature)?.kind === "executed") return;
     const record: StatusRecord = { signature, slot, kind: "dropped", err, notIncludedReason };
     this.insert(record);
     this.emit({ type: "dropped", record });
@@ -177,4 +185,12 @@ export class StatusStore {
       };
     });
   }
+}
+
+/** Reasons that only say another copy of the same signature came first. */
+function isDuplicateCopy(notIncludedReason: number): boolean {
+  return (
+    notIncludedReason === OUTCOME_DROP_DUPLICATE ||
+    notIncludedReason === NOT_INCLUDED_REASONS.ALREADY_PROCESSED
+  );
 }

@@ -38,7 +38,7 @@ describe("StatusStore", () => {
     const store = new StatusStore({ entriesMax: 3 });
     store.onEvent((event) => events.push(event));
     store.recordExecuted("sigC", 1, null);
-    store.recordDropped("sigC", 2, 70, "AlreadyProcessed");
+    store.recordDropped("sigC", 2, 71, "BlockhashNotFound");
     expect(store.get("sigC")?.kind).toBe("executed");
     store.recordDropped("sigD", 2, 71, "BlockhashNotFound");
     expect(store.get("sigD")?.notIncludedReason).toBe(71);
@@ -58,5 +58,21 @@ describe("StatusStore", () => {
       "executed",
       "executed",
     ]);
+  });
+
+  test("a duplicate copy is never recorded: the first copy's outcome stands", () => {
+    const store = new StatusStore({});
+    store.recordDropped("sigE", 2, 202, null); // bad_signature
+    store.recordDropped("sigE", 3, 203, null); // a resubmitted copy stopped by dedup
+    store.recordDropped("sigE", 3, 70, "AlreadyProcessed");
+    expect(store.get("sigE")?.notIncludedReason).toBe(202);
+    // While the first copy is in flight, a duplicate leaves the signature unknown (no "dropped")…
+    store.recordDropped("sigF", 2, 203, null);
+    expect(store.get("sigF")).toBeNull();
+    // …until the first copy's own outcome arrives.
+    store.recordDropped("sigF", 3, 66, "AccountNotFound");
+    expect(store.get("sigF")?.notIncludedReason).toBe(66);
+    store.recordExecuted("sigF", 4, null);
+    expect(store.get("sigF")?.kind).toBe("executed");
   });
 });
