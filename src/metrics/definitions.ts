@@ -431,6 +431,21 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     labels: { served: ACCOUNT_READ_SERVED },
     buckets: LATENCY_BUCKETS_SECONDS,
   },
+  // ---- verify → bank prefetch hints (account-cache issue) ----
+  {
+    name: "outrider_verify_prefetch_hints_offered_total",
+    type: "counter",
+    unit: "",
+    help: "Trading cache: accounts of verified transactions offered to the bank tile's prefetch (its hint ring took them).",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_prefetch_hints_dropped_total",
+    type: "counter",
+    unit: "",
+    help: "Trading cache: prefetch hints dropped because the hint ring was full (the bank tile is behind; the transaction itself is not affected).",
+    labels: {},
+  },
   // ---- upstream mode (account-cache issue) ----
   {
     name: "outrider_upstream_requests_sent_total",
