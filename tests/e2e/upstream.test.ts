@@ -101,6 +101,10 @@ describe("outrider run --upstream: in front of a Solana node", () => {
       'outrider_upstream_transactions_forwarded_total{result="forwarded"}',
     );
     const executedBefore = await node.metric('outrider_bank_transactions_processed_total{result="ok"}');
+    const latencyCount = (process: OutriderProcess, outcome: string) =>
+      process.metric(`outrider_pipeline_transaction_latency_seconds_count{outcome="${outcome}"}`);
+    const frontForwardedBefore = await latencyCount(front, "forwarded");
+    const nodeExecutedBefore = await latencyCount(node, "executed");
     const transaction = new Transaction().add(
       SystemProgram.transfer({
         fromPubkey: payer.publicKey,
@@ -124,6 +128,10 @@ describe("outrider run --upstream: in front of a Solana node", () => {
       executedBefore,
     );
     expect(await front.metric('outrider_verify_signatures_checked_total{result="valid"}')).toBeGreaterThan(0);
+    // The front's latency histogram counts it as forwarded (never executed); the node's as executed.
+    expect(await latencyCount(front, "forwarded")).toBe(frontForwardedBefore + 1);
+    expect(await latencyCount(front, "executed")).toBe(0);
+    expect(await latencyCount(node, "executed")).toBeGreaterThan(nodeExecutedBefore);
     const [viaFront, viaNode] = await Promise.all([
       connection.getSignatureStatus(signature),
       nodeConnection.getSignatureStatus(signature),
