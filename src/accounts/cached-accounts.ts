@@ -78,6 +78,9 @@ export const UPDATE_SOURCE_INVALIDATION = 3;
 export const PREFETCH_TRANSACTION = 0;
 export const PREFETCH_MARKET = 1;
 export const PREFETCH_WARM = 2;
+/** A verify worker's hint: the transaction's accounts, offered as soon as it passed verify. */
+export const PREFETCH_VERIFY = 3;
+const PREFETCH_TRIGGER_COUNT = 4;
 const NO_PREFETCH = -1;
 
 export interface CachedAccountsOptions {
@@ -185,8 +188,8 @@ export class CachedAccounts {
       heldBytes: new Float64Array(kinds),
       updates: new Float64Array(4),
       updatesStale: new Float64Array(4),
-      prefetchIssued: new Float64Array(3),
-      prefetchUsed: new Float64Array(3),
+      prefetchIssued: new Float64Array(PREFETCH_TRIGGER_COUNT),
+      prefetchUsed: new Float64Array(PREFETCH_TRIGGER_COUNT),
     };
     this.cache = new AccountCache<CachedAccount>({
       capacityBytes: options.capacityBytes,
@@ -292,7 +295,8 @@ export class CachedAccounts {
   prefetch(addresses: readonly string[], trigger: number): number {
     const wanted: string[] = [];
     for (const address of addresses) {
-      if (this.inflight.has(address) || !this.decode(address)) continue;
+      // Loading, or waiting for its subscription to be loaded again: it is on its way already.
+      if (this.inflight.has(address) || this.fillsPending.has(address) || !this.decode(address)) continue;
       if (this.cache.held(this.scratch, 0) !== undefined) continue;
       wanted.push(address);
     }

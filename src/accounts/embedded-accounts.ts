@@ -3,13 +3,10 @@
 // loaded from litesvm on a miss (about 30 µs an account through the kit types; a hit is well under
 // 1 µs). Coherent with the bank's own writes: after each executed transaction the accounts it could
 // write — its static writable keys, and the writable accounts it loads through address lookup tables,
-// resolved from the tables it names — are marked written at the slot, so an older cached value never
-// serves. What "through the cache" cannot mean here: litesvm loads the accounts a transaction executes
+// which the bank resolves from the tables it names (src/bank/lookup-writes.ts) — are marked written at
+// the slot, so an older cached value never serves. What "through the cache" cannot mean here: litesvm loads the accounts a transaction executes
 // with from its own store; the cache sits in front of reads, not of execution.
 import type { AccountView, Commitment } from "../server/rpc-backend.ts";
-import { base58Encode } from "../tx/base58.ts";
-import { parseTransactionFrame } from "../tx/parse.ts";
-import { ParsedTransaction } from "../tx/parsed-transaction.ts";
 import { CachedAccounts } from "./cached-accounts.ts";
 
 /** What the cache needs of the embedded bank. */
@@ -19,13 +16,9 @@ export interface EmbeddedAccountSource {
   getAccount(address: string): AccountView | null;
 }
 
-/** Address lookup table account: a 56-byte meta (LookupTableMeta), then the addresses. */
-export const LOOKUP_TABLE_META_BYTES = 56;
-
 export class EmbeddedAccounts {
   readonly cached: CachedAccounts;
   private readonly bank: EmbeddedAccountSource;
-  private readonly parsed = new ParsedTransaction();
 
   constructor(bank: EmbeddedAccountSource, options: { capacityBytes: number; entriesMax: number }) {
     this.bank = bank;
@@ -50,26 +43,8 @@ export class EmbeddedAccounts {
     return { slot: this.bank.slotAt(commitment), accounts: answer.accounts, fromCache: answer.fromCache };
   }
 
-  /** Accounts written at `slot` (static writable keys of an executed transaction, an airdrop's). */
+  /** Accounts written at `slot` (an executed transaction's writable keys, lookup-table ones included). */
   written(slot: number, addresses: readonly string[]): void {
     for (const address of addresses) this.cached.invalidate(address, slot);
-  }
-
-  /** The writable accounts an executed v0 transaction loaded through lookup tables, marked written. */
-  writtenThroughLookups(slot: number, wireBytes: Uint8Array): void {
-    const parsed = this.parsed;
-    if (parseTransactionFrame(wireBytes, wireBytes.length, parsed) !== 0) return;
-    for (let lookup = 0; lookup < parsed.lookupCount; lookup++) {
-      const writableCount = parsed.lookupWritableCount[lookup];
-      if (writableCount === 0) continue;
-      const table = this.bank.getAccount(base58Encode(wireBytes, parsed.lookupKeyOffset[lookup], 32));
-      if (table === null) continue;
-      const indexesAt = parsed.lookupWritableOffset[lookup];
-      for (let k = 0; k < writableCount; k++) {
-        const offset = LOOKUP_TABLE_META_BYTES + wireBytes[indexesAt + k] * 32;
-        if (offset + 32 <= table.data.length)
-          this.cached.invalidate(base58Encode(table.data, offset, 32), slot);
-      }
-    }
   }
 }

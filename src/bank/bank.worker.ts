@@ -127,8 +127,6 @@ runStage(async (context) => {
       const result = outcome.results[index];
       const response = outcome.responses[index];
       backend.recordResult(result);
-      if (accountCache && result.included)
-        accountCache.writtenThroughLookups(result.slot, transactions[index]);
       const balance = response.fee_payer_balance;
       const pushed = tryPush6(
         output,

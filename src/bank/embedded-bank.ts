@@ -26,6 +26,7 @@ import {
   transactionCostUnits,
   transactionFee,
 } from "./fee-and-cost.ts";
+import { lookupWritableAddresses } from "./lookup-writes.ts";
 import {
   type ExecutionResponse,
   MAX_TRANSACTIONS_PER_MESSAGE,
@@ -114,6 +115,8 @@ export interface TransactionResult {
   logs: string[];
   /** Base58 addresses this transaction could have written (static writable keys), when included. */
   writableAddresses: string[];
+  /** Writable accounts it loaded through address lookup tables (resolved from the tables), when included. */
+  lookupWritableAddresses: string[];
 }
 
 export interface BatchOutcome {
@@ -508,6 +511,7 @@ export class EmbeddedBank {
       costUnits: 0,
       logs: [],
       writableAddresses: [],
+      lookupWritableAddresses: [],
     };
   }
 
@@ -601,6 +605,10 @@ export class EmbeddedBank {
       costUnits,
       logs: meta.logs().slice(0, LOG_LINES_MAX),
       writableAddresses,
+      lookupWritableAddresses:
+        view.lookupWritableCount === 0
+          ? []
+          : lookupWritableAddresses(bytes, (address) => this.getAccount(address)?.data ?? null),
     };
   }
 }

@@ -118,8 +118,9 @@ runStage(async (context) => {
   const bytesRpc = metrics.counter("outrider_ingress_payload_received_bytes_total", { source: "rpc" });
   const poolInUse = metrics.gauge("outrider_pool_slots_in_use", {});
   metrics.gauge("outrider_pool_slots_capacity", {}).set(pool.slotCount);
+  // Upstream mode: what the bank tile answers as included was forwarded to the node, not executed here.
   const latencyExecuted = metrics.histogram("outrider_pipeline_transaction_latency_seconds", {
-    outcome: "executed",
+    outcome: init.config.bank.upstream_url === "" ? "executed" : "forwarded",
   });
   const latencyDropped = metrics.histogram("outrider_pipeline_transaction_latency_seconds", {
     outcome: "dropped",

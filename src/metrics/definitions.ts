@@ -324,7 +324,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     name: "outrider_pipeline_transaction_latency_seconds",
     type: "histogram",
     unit: "seconds",
-    help: "Time from arrival at ingress to the transaction's outcome.",
+    help: "Time from arrival at ingress to the transaction's outcome (forwarded: handed to the upstream node, in upstream mode).",
     labels: { outcome: TRANSACTION_OUTCOMES },
     buckets: LATENCY_BUCKETS_SECONDS,
   },
@@ -430,6 +430,21 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     help: "Time to answer one account read inside the bank tile, by how it was served.",
     labels: { served: ACCOUNT_READ_SERVED },
     buckets: LATENCY_BUCKETS_SECONDS,
+  },
+  // ---- verify → bank prefetch hints (account-cache issue) ----
+  {
+    name: "outrider_verify_prefetch_hints_offered_total",
+    type: "counter",
+    unit: "",
+    help: "Trading cache: accounts of verified transactions offered to the bank tile's prefetch (its hint ring took them).",
+    labels: {},
+  },
+  {
+    name: "outrider_verify_prefetch_hints_dropped_total",
+    type: "counter",
+    unit: "",
+    help: "Trading cache: prefetch hints dropped because the hint ring was full (the bank tile is behind; the transaction itself is not affected).",
+    labels: {},
   },
   // ---- upstream mode (account-cache issue) ----
   {

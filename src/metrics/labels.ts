@@ -215,7 +215,7 @@ export const ACCOUNT_LOOKUP_RESULTS = ["hit", "miss", "stale"] as const;
 /** Where a value written into the account cache came from. */
 export const ACCOUNT_UPDATE_SOURCES = ["load", "notification", "bank", "invalidation"] as const;
 /** What made the cache load an account before anyone asked for it. */
-export const PREFETCH_TRIGGERS = ["transaction", "market", "warm"] as const;
+export const PREFETCH_TRIGGERS = ["transaction", "market", "warm", "verify"] as const;
 /** How a getAccounts was answered: wholly from the cache, or with at least one upstream load. */
 export const ACCOUNT_READ_SERVED = ["cache", "upstream"] as const;
 /** Upstream JSON-RPC methods Outrider calls by itself; every passed-through call is "passthrough". */

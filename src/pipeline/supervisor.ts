@@ -90,10 +90,12 @@ export async function startPipeline(resolved: ResolvedConfig, logger: Logger): P
   const control = createControlBlock();
   const controlCells = new Int32Array(control);
   const bankChannel = new MessageChannel();
-  // Account prefetch hints: verify#i → bank, one ring per verify worker (trading cache only).
-  const prefetchHints = config.flags.enable_trading_cache
-    ? Array.from({ length: verifyWorkers }, () => createPrefetchHints())
-    : undefined;
+  // Account prefetch hints: verify#i → bank, one ring per verify worker (trading cache in upstream mode
+  // only: the embedded bank reads its accounts in-process, so there is nothing to load ahead).
+  const prefetchHints =
+    config.flags.enable_trading_cache && config.bank.upstream_url !== ""
+      ? Array.from({ length: verifyWorkers }, () => createPrefetchHints())
+      : undefined;
 
   let failWith: (message: string) => void = () => {};
   const failed = new Promise<string>((resolve) => {

@@ -63,7 +63,10 @@ export class LocalBackend implements RpcBackend {
   recordResult(result: TransactionResult): void {
     if (result.included) {
       this.statusStore.recordExecuted(result.signature, result.slot, result.err);
-      this.emit({ type: "accountsWritten", slot: result.slot, addresses: result.writableAddresses });
+      const lookups = result.lookupWritableAddresses;
+      const addresses =
+        lookups.length === 0 ? result.writableAddresses : [...result.writableAddresses, ...lookups];
+      this.emit({ type: "accountsWritten", slot: result.slot, addresses });
     } else {
       this.statusStore.recordDropped(result.signature, result.slot, result.notIncludedReason, result.err);
     }

@@ -11,6 +11,7 @@ import {
   CachedAccounts,
   PREFETCH_MARKET,
   PREFETCH_TRANSACTION,
+  PREFETCH_VERIFY,
   PREFETCH_WARM,
 } from "../accounts/cached-accounts.ts";
 import { PrefetchHintReader, type PrefetchHintsDescriptor } from "../accounts/prefetch-hints.ts";
@@ -129,7 +130,7 @@ export class UpstreamAccounts {
     for (const reader of this.hintReaders) {
       reader.drain((bytes, offset) => hinted.push(base58Encode(bytes, offset, 32)), HINTS_PER_DRAIN_MAX);
     }
-    if (hinted.length > 0 && this.prefetchEnabled) this.cached.prefetch(hinted, PREFETCH_TRANSACTION);
+    if (hinted.length > 0 && this.prefetchEnabled) this.cached.prefetch(hinted, PREFETCH_VERIFY);
     return hinted.length;
   }
 

@@ -7,7 +7,8 @@
 // Under --enable-trading-cache the stage is given a template cache (sanitize + compute budget answered
 // per transaction shape; each passing transaction's template id and cost estimate travel on to schedule
 // in its ring entry as the lock-prediction hint) and a cached verifier (signature verdicts already
-// proven valid are not verified again). Neither changes a verdict.
+// proven valid are not verified again). Neither changes a verdict. With a prefetch hint ring, each
+// passing transaction's accounts are offered to the bank tile (the prefetchHints hook).
 import type { ChainState } from "../pipeline/chain-state.ts";
 import {
   OUTCOME_DROP_BAD_SIGNATURE,
@@ -78,6 +79,12 @@ export interface VerifyStageDeps {
   inputSpaceDoorbell: Doorbell;
   /** Called once per packet with the outcome (0 = passed) and the stage latency; for metrics. */
   onPacket?: (outcome: number, latencySeconds: number) => void;
+  /**
+   * Under --enable-trading-cache with a prefetch hint ring: handed each transaction that passed (its
+   * wire, in the pool) just before it goes on to schedule, to offer the accounts it locks to the bank
+   * tile (src/accounts/transaction-prefetch-hints.ts). Must not block.
+   */
+  prefetchHints?: { offerTransaction(bytes: Uint8Array, length: number): number };
 }
 
 const PENDING = -1;
@@ -279,6 +286,7 @@ export class VerifyStage {
             // Back-pressure: schedule is behind; keep waiting (bounded parks re-check).
           }
         }
+        this.deps.prefetchHints?.offerTransaction(pool.slotBytes(slot), this.lengths[packet]);
         output.tryPush(slot, this.lengths[packet], this.costUnits[packet], this.templateId[packet]);
         passed++;
         this.counters.passed++;

@@ -1,5 +1,6 @@
 // The verify tile: one Worker per verify instance, running VerifyStage over its
 // ingress_verify#i ring until told to stop and its input is drained.
+import { TransactionPrefetchHints } from "../accounts/transaction-prefetch-hints.ts";
 import { attachMetrics } from "../metrics/registry.ts";
 import { ChainState } from "../pipeline/chain-state.ts";
 import { DROP_OUTCOMES, OUTCOME_DROP_SHUTDOWN, OUTCOME_EXECUTED } from "../pipeline/outcomes.ts";
@@ -54,6 +55,11 @@ runStage(async (context) => {
       )
     : undefined;
   const cacheMetrics = caches ? watchVerifyCaches(caches, metrics) : undefined;
+  // --enable-trading-cache: the accounts of each passing transaction go to the bank tile as prefetch hints.
+  const hintRing = caches ? init.prefetchHints?.[0] : undefined;
+  const prefetchHints = hintRing ? new TransactionPrefetchHints(hintRing) : undefined;
+  const hintsOffered = metrics.counter("outrider_verify_prefetch_hints_offered_total", {});
+  const hintsDropped = metrics.counter("outrider_verify_prefetch_hints_dropped_total", {});
   const stage = new VerifyStage({
     pool,
     input,
@@ -64,6 +70,7 @@ runStage(async (context) => {
     dedup,
     templates: caches?.templates,
     verdicts: caches?.verifier,
+    prefetchHints,
     scheduleDoorbell: attachDoorbell(init.doorbells["work:schedule"]),
     ingressDoorbell: attachDoorbell(init.doorbells["work:ingress"]),
     outputSpaceDoorbell: attachDoorbell(init.doorbells[`space:${init.instance}`]),
@@ -83,7 +90,7 @@ runStage(async (context) => {
   });
   // The control thread raises the stop flag only after ingress reports every accepted
   // transaction has its outcome (or the drain time ran out).
-  const seen = { verified: 0, valid: 0, backpressure: 0 };
+  const seen = { verified: 0, valid: 0, backpressure: 0, hintsOffered: 0, hintsDropped: 0 };
   while (!context.stopRequested()) {
     if (poller.waitForWork() === 0 || stage.step() === 0) continue;
     const counters = stage.counters;
@@ -95,6 +102,12 @@ runStage(async (context) => {
     seen.verified = counters.signaturesVerified;
     seen.valid = counters.signaturesValid;
     seen.backpressure = counters.outputBackpressure;
+    if (prefetchHints) {
+      hintsOffered.inc(prefetchHints.offered - seen.hintsOffered);
+      hintsDropped.inc(prefetchHints.dropped - seen.hintsDropped);
+      seen.hintsOffered = prefetchHints.offered;
+      seen.hintsDropped = prefetchHints.dropped;
+    }
     dedupSignatures.set(dedup.stats().entries);
     cacheMetrics?.update();
   }

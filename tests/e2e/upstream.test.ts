@@ -101,6 +101,10 @@ describe("outrider run --upstream: in front of a Solana node", () => {
       'outrider_upstream_transactions_forwarded_total{result="forwarded"}',
     );
     const executedBefore = await node.metric('outrider_bank_transactions_processed_total{result="ok"}');
+    const latencyCount = (process: OutriderProcess, outcome: string) =>
+      process.metric(`outrider_pipeline_transaction_latency_seconds_count{outcome="${outcome}"}`);
+    const frontForwardedBefore = await latencyCount(front, "forwarded");
+    const nodeExecutedBefore = await latencyCount(node, "executed");
     const transaction = new Transaction().add(
       SystemProgram.transfer({
         fromPubkey: payer.publicKey,
@@ -124,6 +128,10 @@ describe("outrider run --upstream: in front of a Solana node", () => {
       executedBefore,
     );
     expect(await front.metric('outrider_verify_signatures_checked_total{result="valid"}')).toBeGreaterThan(0);
+    // The front's latency histogram counts it as forwarded (never executed); the node's as executed.
+    expect(await latencyCount(front, "forwarded")).toBe(frontForwardedBefore + 1);
+    expect(await latencyCount(front, "executed")).toBe(0);
+    expect(await latencyCount(node, "executed")).toBeGreaterThan(nodeExecutedBefore);
     const [viaFront, viaNode] = await Promise.all([
       connection.getSignatureStatus(signature),
       nodeConnection.getSignatureStatus(signature),
@@ -300,6 +308,43 @@ describe("outrider run --upstream: in front of a Solana node", () => {
     expect(status.status).toBe("upstream");
     expect(status.slot).toBeGreaterThan(0);
     expect(await (await fetch(`${front.rpcUrl}/health`)).text()).toBe("ok");
+  });
+
+  test("verify's prefetch hint loads a sent transaction's accounts: the read after it is a prefetched cache hit", async () => {
+    const payer = await fundedKeypair(connection, LAMPORTS_PER_SOL);
+    // An account the transaction names read-only, funded on the node and never read through the front:
+    // only a prefetch can bring it into the front's cache. (A written account's prefetch can lose the
+    // race with the transaction's own write; this one has no write.)
+    const watched = await fundedKeypair(nodeConnection, LAMPORTS_PER_SOL / 2);
+    const series = (name: string) => `outrider_accounts_prefetch_${name}_total{trigger="verify"}`;
+    const issuedBefore = await front.metric(series("issued"));
+    const usedBefore = await front.metric(series("used"));
+    const offeredBefore = await front.metric("outrider_verify_prefetch_hints_offered_total");
+    const hitsBefore = await front.metric(cacheSeries("hit"));
+    const transfer = SystemProgram.transfer({
+      fromPubkey: payer.publicKey,
+      toPubkey: Keypair.generate().publicKey,
+      lamports: 3_000_000,
+    });
+    // The system program ignores accounts after the two a transfer needs.
+    transfer.keys.push({ pubkey: watched.publicKey, isSigner: false, isWritable: false });
+    await sendAndConfirmTransaction(connection, new Transaction().add(transfer), [payer], {
+      commitment: "processed",
+    });
+    // Verify offered payer, recipient and the read-only account (not the system program).
+    expect(await front.metric("outrider_verify_prefetch_hints_offered_total")).toBe(offeredBefore + 3);
+    expect(await waitForMetric(front, series("issued"), issuedBefore + 3)).toBe(issuedBefore + 3);
+    // A read that comes while the prefetch is still on its way joins it (a miss); then reads hit.
+    const deadline = Date.now() + 10_000;
+    let used = usedBefore;
+    while (used === usedBefore && Date.now() < deadline) {
+      expect(await connection.getBalance(watched.publicKey, "processed")).toBe(LAMPORTS_PER_SOL / 2);
+      used = await front.metric(series("used"));
+      if (used === usedBefore) await Bun.sleep(25);
+    }
+    expect(used).toBe(usedBefore + 1);
+    expect(await front.metric(cacheSeries("hit"))).toBeGreaterThan(hitsBefore);
+    expect(await front.metric("outrider_verify_prefetch_hints_dropped_total")).toBe(0);
   });
 
   test("SIGTERM stops the front (exit 0) while the node keeps running; hot set and trace are on disk", async () => {

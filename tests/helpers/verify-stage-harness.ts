@@ -4,6 +4,8 @@
 // messages against a blockhash the harness publishes as valid.
 import { sign } from "node:crypto";
 import { Keypair, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
+import type { PrefetchHintsDescriptor } from "../../src/accounts/prefetch-hints.ts";
+import { TransactionPrefetchHints } from "../../src/accounts/transaction-prefetch-hints.ts";
 import { ChainState, createChainState } from "../../src/pipeline/chain-state.ts";
 import { attachDoorbell, createDoorbell } from "../../src/ring/doorbell.ts";
 import { attachPacketPool, createPacketPool, SOURCE_KIND_UDP } from "../../src/ring/packet-pool.ts";
@@ -28,11 +30,15 @@ export interface VerifyHarnessOptions {
   /** A specific strict verifier (default: createVerifier(), native when available). */
   verifier?: Ed25519Verifier;
   poolPackets?: number;
+  /** Offer each passing transaction's accounts to this prefetch hint ring (as a verify worker does). */
+  prefetchHints?: PrefetchHintsDescriptor;
 }
 
 export interface VerifyHarness {
   readonly stage: VerifyStage;
   caches: VerifyCaches | undefined;
+  /** The hint producer, when `prefetchHints` was given. */
+  hints: TransactionPrefetchHints | undefined;
   /**
    * Runs the wires through the stage (in batches of up to 64, as the ring delivers them) and writes
    * each one's outcome code into `outcomes` (0 = passed). Returns how many passed.
@@ -67,6 +73,7 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
     options.cacheBytesMax === undefined
       ? undefined
       : createVerifyCaches(strict, options.cacheBytesMax, VERIFY_BATCH_PACKETS_MAX);
+  const hints = options.prefetchHints ? new TransactionPrefetchHints(options.prefetchHints) : undefined;
   const doorbell = () => attachDoorbell(createDoorbell());
   const newStage = () =>
     new VerifyStage({
@@ -79,6 +86,7 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
       dedup: new SignatureDedup(options.dedupSignaturesMax ?? 1 << 16),
       templates: caches?.templates,
       verdicts: caches?.verifier,
+      prefetchHints: hints,
       scheduleDoorbell: doorbell(),
       ingressDoorbell: doorbell(),
       outputSpaceDoorbell: doorbell(),
@@ -112,6 +120,7 @@ export function createVerifyHarness(options: VerifyHarnessOptions = {}): VerifyH
       return stage;
     },
     caches,
+    hints,
     giveBack(wire) {
       const slot = poolPackets - 1;
       pool.writePacket(slot, wire, SOURCE_KIND_UDP, 0, 0, pool.clock.nowNs());

@@ -1,17 +1,25 @@
 // The trading cache in embedded mode over a real EmbeddedBank (litesvm) behind LocalBackend: reads hit
 // after the first, every bank write (transfers, airdrops) is seen at once, so a read never shows a
-// balance from before a write; writable accounts loaded through lookup tables are resolved from the
-// table's bytes (LookupTableMeta, then 32-byte addresses) and marked written too.
+// balance from before a write; writable accounts a real v0 transaction (web3.js, a lookup table created
+// and extended by the address-lookup-table program in litesvm) loads through its table are resolved by
+// the bank from the table's bytes and reach subscribers and the cache as written too.
 import { describe, expect, test } from "bun:test";
-import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
-import { EmbeddedAccounts, LOOKUP_TABLE_META_BYTES } from "../../src/accounts/embedded-accounts.ts";
+import {
+  AddressLookupTableAccount,
+  AddressLookupTableProgram,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from "@solana/web3.js";
+import { EmbeddedAccounts } from "../../src/accounts/embedded-accounts.ts";
 import { KIND_OTHER } from "../../src/accounts/market-layouts.ts";
 import { EmbeddedBank } from "../../src/bank/embedded-bank.ts";
 import { StatusStore } from "../../src/bank/status-store.ts";
 import { LocalBackend } from "../../src/server/local-backend.ts";
-import type { AccountView } from "../../src/server/rpc-backend.ts";
-import { base58Encode } from "../../src/tx/base58.ts";
-import { rawKey, rawTransaction } from "../helpers/tx-build.ts";
 
 function setup() {
   const bank = new EmbeddedBank({ slotMs: 60_000, sigverify: false });
@@ -52,7 +60,6 @@ describe("EmbeddedAccounts", () => {
     const wire = new Uint8Array(transaction.serialize());
     const outcome = bank.executeBatchWithResults({ slot: bank.slot, transactions: [wire] });
     backend.recordResult(outcome.results[0]);
-    cache.writtenThroughLookups(outcome.results[0].slot, wire);
     const after = await backend.getAccounts([address, recipient.publicKey.toBase58()], "processed");
     expect(after.accounts[0]?.lamports).toBe(2n * BigInt(LAMPORTS_PER_SOL) - 1_000_000n - 5000n);
     expect(after.accounts[1]?.lamports).toBe(1_000_000n);
@@ -64,37 +71,76 @@ describe("EmbeddedAccounts", () => {
     expect(cache.cached.counters.hits[KIND_OTHER]).toBe(6);
   });
 
-  test("writable accounts loaded through a lookup table are marked written", async () => {
-    const table = rawKey(1);
-    const inTable = [rawKey(10), rawKey(11), rawKey(12)];
-    const tableData = new Uint8Array(LOOKUP_TABLE_META_BYTES + 32 * inTable.length);
-    for (const [index, key] of inTable.entries()) tableData.set(key, LOOKUP_TABLE_META_BYTES + 32 * index);
-    const accounts = new Map<string, AccountView>();
-    const account = (lamports: bigint, data = new Uint8Array(0)): AccountView => ({
-      lamports,
-      data,
-      owner: "AddressLookupTab1e1111111111111111111111111",
-      executable: false,
-      rentEpoch: 0n,
+  test("a v0 transaction's writes through a lookup table reach subscribers and the cache", async () => {
+    const { bank, cache, backend } = setup();
+    const payer = Keypair.generate();
+    await backend.requestAirdrop(payer.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
+    const send = (instructions: TransactionInstruction[]) => {
+      const transaction = new Transaction().add(...instructions);
+      transaction.recentBlockhash = bank.latestBlockhash("processed").blockhash;
+      transaction.feePayer = payer.publicKey;
+      transaction.sign(payer);
+      const outcome = bank.executeBatchWithResults({
+        slot: bank.slot,
+        transactions: [new Uint8Array(transaction.serialize())],
+      });
+      backend.recordResult(outcome.results[0]);
+      return outcome.results[0];
+    };
+    // A real table: created (recent slot 0, the one litesvm's SlotHashes holds) and extended.
+    const written = Keypair.generate().publicKey;
+    const readOnly = Keypair.generate().publicKey;
+    const [create, table] = AddressLookupTableProgram.createLookupTable({
+      authority: payer.publicKey,
+      payer: payer.publicKey,
+      recentSlot: 0,
     });
-    accounts.set(base58Encode(table), account(1n, tableData));
-    for (const key of inTable) accounts.set(base58Encode(key), account(100n));
-    const bank = { slot: 7, slotAt: () => 7, getAccount: (address: string) => accounts.get(address) ?? null };
-    const cache = new EmbeddedAccounts(bank, { capacityBytes: 1 << 20, entriesMax: 16 });
-    const addresses = inTable.map((key) => base58Encode(key));
-    await cache.read(addresses, "processed");
-    expect((await cache.read(addresses, "processed")).fromCache).toBe(true);
-    for (const key of inTable) accounts.set(base58Encode(key), account(200n));
-    // A v0 transaction writing table entries 0 and 2, reading 1.
-    const wire = rawTransaction({
-      version: 0,
-      header: [1, 0, 1],
-      keys: [rawKey(0), rawKey(2)],
-      instructions: [{ programIdIndex: 1, accounts: [0, 2, 3, 4], data: [] }],
-      lookups: [{ key: table, writable: [0, 2], readonly: [1] }],
+    const extend = AddressLookupTableProgram.extendLookupTable({
+      lookupTable: table,
+      authority: payer.publicKey,
+      payer: payer.publicKey,
+      addresses: [readOnly, written],
     });
-    cache.writtenThroughLookups(7, wire);
-    const answer = await cache.read(addresses, "processed");
-    expect(answer.accounts.map((view) => view?.lamports)).toEqual([200n, 100n, 200n]);
+    expect(send([create, extend]).err).toBeNull();
+    bank.advanceSlot(); // entries added in a slot are usable from the next one
+    const tableData = bank.getAccount(table.toBase58())?.data;
+    expect(tableData).toBeDefined();
+    const lookup = new AddressLookupTableAccount({
+      key: table,
+      state: AddressLookupTableAccount.deserialize(tableData as Uint8Array),
+    });
+    // The recipient is cached (as absent) before the transfer.
+    const recipient = written.toBase58();
+    expect((await backend.getAccounts([recipient], "processed")).accounts[0]).toBeNull();
+    expect((await backend.getAccounts([recipient], "processed")).accounts[0]).toBeNull();
+    const hitsBefore = cache.cached.counters.hits[KIND_OTHER];
+    expect(hitsBefore).toBeGreaterThanOrEqual(1);
+    const events: string[][] = [];
+    backend.subscribe((event) => {
+      if (event.type === "accountsWritten") events.push(event.addresses);
+    });
+    const message = new TransactionMessage({
+      payerKey: payer.publicKey,
+      recentBlockhash: bank.latestBlockhash("processed").blockhash,
+      instructions: [
+        SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: written, lamports: 5_000_000 }),
+      ],
+    }).compileToV0Message([lookup]);
+    expect(message.addressTableLookups[0]?.writableIndexes).toEqual([1]);
+    const transaction = new VersionedTransaction(message);
+    transaction.sign([payer]);
+    const outcome = bank.executeBatchWithResults({
+      slot: bank.slot,
+      transactions: [transaction.serialize()],
+    });
+    const result = outcome.results[0];
+    expect(result.err).toBeNull();
+    expect(result.writableAddresses).toEqual([payer.publicKey.toBase58()]);
+    expect(result.lookupWritableAddresses).toEqual([recipient]);
+    backend.recordResult(result);
+    // Subscribers hear of the account written through the table; the cache serves its new value.
+    expect(events).toEqual([[payer.publicKey.toBase58(), recipient]]);
+    expect((await backend.getAccounts([recipient], "processed")).accounts[0]?.lamports).toBe(5_000_000n);
+    expect((await backend.getAccounts([readOnly.toBase58()], "processed")).accounts[0]).toBeNull();
   });
 });
