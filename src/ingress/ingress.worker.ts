@@ -333,6 +333,9 @@ runStage(async (context) => {
     if (outcomeCode >= OUTCOME_DROP_BASE) {
       latencyDropped.observe(latencySeconds);
       recordDropped(slot, outcomeCode);
+    } else if (outcomeCode !== 0) {
+      // The bank did not include it (it recorded the reason itself): it did not land either.
+      latencyDropped.observe(latencySeconds);
     } else {
       latencyExecuted.observe(latencySeconds);
       if (adaptive) executedLatencies[adaptive.decadeOf(slot)].observe(latencySeconds);

@@ -324,7 +324,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     name: "outrider_pipeline_transaction_latency_seconds",
     type: "histogram",
     unit: "seconds",
-    help: "Time from arrival at ingress to the transaction's outcome (forwarded: handed to the upstream node, in upstream mode).",
+    help: "Time from arrival at ingress to the transaction's outcome: executed (in a block), forwarded (handed to the upstream node, in upstream mode), or dropped (refused by a stage, or not included by the bank).",
     labels: { outcome: TRANSACTION_OUTCOMES },
     buckets: LATENCY_BUCKETS_SECONDS,
   },

@@ -331,10 +331,24 @@ for (const mode of MODES) {
         const transaction = await signedTransfer(broke, recipient, 1_000_000);
         const refused = await sendTransactionRpc(transaction.serialize());
         expect(refused.error?.code).toBe(-32002);
+        const latencyCount = (outcome: string) =>
+          node.metric(`outrider_pipeline_transaction_latency_seconds_count{outcome="${outcome}"}`);
+        const [executedBefore, droppedBefore] = [
+          await latencyCount("executed"),
+          await latencyCount("dropped"),
+        ];
         sendDatagram(transaction.serialize());
         const status = await waitForStatus(connection, bs58(transaction.signatures[0].signature!));
         expect(status.err).not.toBeNull();
         expect(status.outriderDropped?.reason).toBeDefined();
+        // Not included is not executed: its latency counts as dropped.
+        expect(
+          await waitForMetric(
+            'outrider_pipeline_transaction_latency_seconds_count{outcome="dropped"}',
+            droppedBefore + 1,
+          ),
+        ).toBeGreaterThanOrEqual(droppedBefore + 1);
+        expect(await latencyCount("executed")).toBe(executedBefore);
         expect(await connection.getBalance(broke.publicKey)).toBe(0);
         // Not included, so nothing ran: dedup forgot the signature and a retry of the same bytes may run.
         const funding = await connection.requestAirdrop(broke.publicKey, LAMPORTS_PER_SOL);
