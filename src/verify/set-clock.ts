@@ -1,6 +1,30 @@
 // CLOCK (second-chance) replacement inside the sets of a set-associative cache: one
 // reference bit per entry and one hand per set, in preallocated typed arrays. Shared by
 // the signature-verification cache and the template cache.
+import { OutriderError } from "../errors.ts";
+
+/**
+ * Sets of a set-associative cache asked to hold `requested` entries (rounded down to whole sets):
+ * throws OutriderError `code` (named `codeName`) unless `requested` is an integer in [min, max].
+ */
+export function setCountFor(
+  what: string,
+  requested: number,
+  bounds: { min: number; max: number; ways: number },
+  code: number,
+  codeName: string,
+): number {
+  if (!Number.isInteger(requested) || requested < bounds.min || requested > bounds.max) {
+    throw new OutriderError(
+      code,
+      codeName,
+      `${what} entriesMax must be an integer in [${bounds.min}, ${bounds.max}], got ${requested}`,
+      { entriesMax: requested },
+    );
+  }
+  return Math.floor(requested / bounds.ways);
+}
+
 export class SetClock {
   readonly ways: number;
   private readonly referenced: Uint8Array;

@@ -5,7 +5,7 @@
 // Invalid verdicts are never entered. Storage is set-associative (8 ways per set) over preallocated
 // typed arrays with CLOCK (second-chance) eviction inside each set; lookups and inserts allocate nothing.
 import { ERROR_DOMAINS, OutriderError } from "../errors.ts";
-import { SetClock } from "./set-clock.ts";
+import { SetClock, setCountFor } from "./set-clock.ts";
 
 /** entriesMax (or another constructor option) out of range. */
 export const SIG_CACHE_CONFIG_INVALID = ERROR_DOMAINS.verify + 420;
@@ -71,20 +71,13 @@ export class SignatureCache {
   entries = 0;
 
   constructor(options: SignatureCacheOptions = {}) {
-    const requested = options.entriesMax ?? SIG_CACHE_DEFAULT_ENTRIES;
-    if (
-      !Number.isInteger(requested) ||
-      requested < SIG_CACHE_ENTRIES_MIN ||
-      requested > SIG_CACHE_ENTRIES_MAX
-    ) {
-      throw new OutriderError(
-        SIG_CACHE_CONFIG_INVALID,
-        "SIG_CACHE_CONFIG_INVALID",
-        `signature cache entriesMax must be an integer in [${SIG_CACHE_ENTRIES_MIN}, ${SIG_CACHE_ENTRIES_MAX}], got ${requested}`,
-        { entriesMax: requested },
-      );
-    }
-    this.setCount = Math.floor(requested / SIG_CACHE_WAYS);
+    this.setCount = setCountFor(
+      "signature cache",
+      options.entriesMax ?? SIG_CACHE_DEFAULT_ENTRIES,
+      { min: SIG_CACHE_ENTRIES_MIN, max: SIG_CACHE_ENTRIES_MAX, ways: SIG_CACHE_WAYS },
+      SIG_CACHE_CONFIG_INVALID,
+      "SIG_CACHE_CONFIG_INVALID",
+    );
     this.entriesMax = this.setCount * SIG_CACHE_WAYS;
     this.keys = new Uint8Array(this.entriesMax * KEY_BYTES);
     this.tags = new Int32Array(this.entriesMax);

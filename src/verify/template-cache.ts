@@ -18,7 +18,7 @@ import {
   SIGNATURE_COST,
   WRITE_LOCK_UNITS,
 } from "../bank/fee-and-cost.ts";
-import { ERROR_DOMAINS, OutriderError } from "../errors.ts";
+import { ERROR_DOMAINS } from "../errors.ts";
 import {
   CB_REQUEST_HEAP_FRAME,
   CB_SET_COMPUTE_UNIT_LIMIT,
@@ -53,7 +53,7 @@ import {
   SECP256R1_PROGRAM_ID,
 } from "../tx/program-ids.ts";
 import { sanitizeTransaction } from "../tx/sanitize.ts";
-import { SetClock } from "./set-clock.ts";
+import { SetClock, setCountFor } from "./set-clock.ts";
 import {
   DESCRIPTOR_UNCACHEABLE,
   DescriptorId,
@@ -144,20 +144,13 @@ export class TemplateCache {
   lastCostUnits = 0;
 
   constructor(options: TemplateCacheOptions = {}) {
-    const requested = options.entriesMax ?? TEMPLATE_CACHE_DEFAULT_ENTRIES;
-    if (
-      !Number.isInteger(requested) ||
-      requested < TEMPLATE_CACHE_ENTRIES_MIN ||
-      requested > TEMPLATE_CACHE_ENTRIES_MAX
-    ) {
-      throw new OutriderError(
-        TEMPLATE_CACHE_CONFIG_INVALID,
-        "TEMPLATE_CACHE_CONFIG_INVALID",
-        `template cache entriesMax must be an integer in [${TEMPLATE_CACHE_ENTRIES_MIN}, ${TEMPLATE_CACHE_ENTRIES_MAX}], got ${requested}`,
-        { entriesMax: requested },
-      );
-    }
-    this.setCount = Math.floor(requested / TEMPLATE_CACHE_WAYS);
+    this.setCount = setCountFor(
+      "template cache",
+      options.entriesMax ?? TEMPLATE_CACHE_DEFAULT_ENTRIES,
+      { min: TEMPLATE_CACHE_ENTRIES_MIN, max: TEMPLATE_CACHE_ENTRIES_MAX, ways: TEMPLATE_CACHE_WAYS },
+      TEMPLATE_CACHE_CONFIG_INVALID,
+      "TEMPLATE_CACHE_CONFIG_INVALID",
+    );
     this.entriesMax = this.setCount * TEMPLATE_CACHE_WAYS;
     this.descriptors = new Uint8Array(this.entriesMax * TEMPLATE_DESCRIPTOR_BYTES_MAX);
     this.fields = new Int32Array(this.entriesMax * FIELDS);
