@@ -10,8 +10,9 @@
 // allowed worker is full) is parked: it stays in the graph, so every later transaction conflicting with
 // it waits too (order among conflicting transactions is kept), and it is offered again only once one of
 // the workers it waits for completes a batch; the window looks past parked transactions. The graph is
-// kept between calls and adjusted (appended to, its lowest shed) to be exactly the window a fresh build
-// would give; it is rebuilt when a newcomer must go ahead of a lower transaction it conflicts with. The
+// kept between calls, takes newcomers at their rank and is never rebuilt; it holds the window plus a
+// reserve of the next-ranked pending transactions (up to the largest window), so the window's size can
+// follow the free room from call to call by moving a boundary instead of shedding and re-inserting. The
 // per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers), clamped to
 // 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones. Block limits
 // (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or the
@@ -95,8 +96,6 @@ export interface PlannerCounters {
   unschedulableThreads: number;
   /** Transactions dropped as the lowest priority of a full planner (Agave's dropped_on_capacity). */
   droppedOnCapacity: number;
-  /** Times the look-ahead graph was rebuilt instead of kept and appended to. */
-  graphRebuilds: number;
   /** Times a transaction was put off to the next slot by the block or account compute limit. */
   deferredBlockLimit: number;
   deferredAccountLimit: number;
@@ -125,6 +124,8 @@ export class PrioGraphPlanner {
   readonly lookAheadMax: number;
   readonly lookAheadMin: number;
   readonly lookAheadPerFreeTransaction: number;
+  /** Nodes the graph keeps (window + reserve) beyond a window with sleepers: the largest window without. */
+  private readonly graphMembersMax: number;
   readonly batchTransactionsMax: number;
   readonly inFlightBatchesPerWorkerMax: number;
   readonly accountWriteComputeUnitsMax: number;
@@ -138,7 +139,6 @@ export class PrioGraphPlanner {
     unschedulableConflicts: 0,
     unschedulableThreads: 0,
     droppedOnCapacity: 0,
-    graphRebuilds: 0,
     deferredBlockLimit: 0,
     deferredAccountLimit: 0,
     completed: 0,
@@ -314,6 +314,13 @@ export class PrioGraphPlanner {
     for (let record = 0; record < this.recordCount; record++)
       this.freeRecords[record] = this.recordCount - 1 - record;
     this.freeRecordTop = this.recordCount;
+    this.graphMembersMax = Math.min(
+      this.lookAheadMax,
+      Math.max(
+        this.lookAheadMin,
+        this.lookAheadPerFreeTransaction * this.recordCount * this.batchTransactionsMax,
+      ),
+    );
     this.outputWorker = new Int32Array(this.recordCount);
     this.outputBatchId = new Int32Array(this.recordCount);
     this.outputStart = new Int32Array(this.recordCount);
@@ -568,18 +575,6 @@ export class PrioGraphPlanner {
     );
   }
 
-  /** Puts every transaction of the graph back in the container and empties the graph. */
-  private rebuildGraph(): void {
-    const graph = this.graph;
-    for (let index = 0; index < graph.size; index++) {
-      const id = graph.member(index);
-      this.state[id] = STATE_PENDING;
-      this.pushPending(id);
-    }
-    graph.reset();
-    this.counters.graphRebuilds++;
-  }
-
   /** True when transaction a ranks above transaction b (higher priority; equal: older). */
   private outranks(a: number, b: number): boolean {
     const priorityA = this.priority[a];
@@ -595,32 +590,37 @@ export class PrioGraphPlanner {
   }
 
   /**
-   * Makes the graph the look-ahead window a fresh build would make — the `target` highest-priority
-   * pending transactions, with the same edges — keeping what it holds from the last call: it sheds its
-   * lowest transactions down to the target, then takes the container's best while they outrank its
-   * lowest (shedding that one when full). A transaction is appended only where that gives the edges of
-   * an insertion at its rank; otherwise the graph is rebuilt from scratch.
+   * Makes the window the `target` highest-priority pending transactions, keeping what the graph holds
+   * from the last call: newcomers that outrank the graph's lowest go in at their rank (shedding the
+   * lowest while the graph is at its size bound), then the container's best fill the graph up to the
+   * target, and the window's boundary is set. The graph holds up to graphMembersMax (the largest window
+   * without sleepers) so that the window can shrink and grow between calls without shedding anything.
    */
   private prepareWindow(target: number): void {
     const graph = this.graph;
-    while (graph.size > target) this.trimLowest();
+    const cap = Math.max(target, this.graphMembersMax);
+    while (graph.size > cap) this.trimLowest();
     for (;;) {
       const id = this.container.top();
-      if (id < 0 || graph.size === 0) break;
-      if (graph.size >= target) {
-        if (!this.outranks(id, graph.lowestNode())) break;
+      if (id < 0) break;
+      const lowest = graph.lowestNode();
+      if (lowest >= 0 && !this.outranks(id, lowest)) {
+        // Next in priority order: wanted only while the graph is short of the window.
+        if (graph.size >= target || !graph.hasRoomFor(this.lockCount[id])) break;
+      } else if (lowest >= 0 && (graph.size >= cap || !graph.hasRoomFor(this.lockCount[id]))) {
         this.trimLowest();
         continue;
       }
-      // Below the graph's lowest it is simply next in priority order; above it, its edges must not change.
-      const inOrder = !this.outranks(id, graph.lowestNode());
-      if (!graph.hasRoomFor(this.lockCount[id]) || (!inOrder && !graph.appendable(id))) {
-        this.rebuildGraph();
-        break;
-      }
       this.appendFromContainer(id);
     }
-    if (graph.size === 0) this.fillWindow(target);
+    graph.setWindow(target);
+  }
+
+  /** Widens the window to `count` nodes, taking the container's best into the graph where it is short. */
+  private extendWindow(count: number): void {
+    const graph = this.graph;
+    if (graph.size < count) this.fillWindow(count - graph.size);
+    graph.setWindow(count);
   }
 
   /**
@@ -670,9 +670,10 @@ export class PrioGraphPlanner {
       // Successors are released only now, so a transaction never shares a batch with its predecessor.
       for (let index = 0; index < removedCount; index++) graph.remove(this.popped[index]);
       // Refill by what was popped: a parked transaction widens this call's look-ahead by one.
-      this.fillWindow(removedCount + parkedCount);
+      this.extendWindow(graph.windowCount + removedCount + parkedCount);
     }
     for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
+    graph.compact();
     return this.outputCount;
   }
 

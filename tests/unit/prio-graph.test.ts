@@ -279,11 +279,11 @@ describe("PrioGraphPlanner", () => {
 });
 
 describe("PrioGraph kept between calls", () => {
-  // Random operations as the planner performs them: append (in rank order, or out of order when
-  // appendable()), pop then remove or park, wake and begin a call, trim the lowest. After each, a node is
-  // blocked exactly when a node still in the graph conflicts with it and ranks above it — what a graph
-  // rebuilt from the remaining nodes in priority order would say — and the ready set is every unblocked
-  // node neither popped nor asleep.
+  // Random operations as the planner performs them: insert at any rank (also a transaction that left
+  // before), pop then remove or park, wake and begin a call, trim the lowest, move the window's boundary,
+  // compact. After each, a node is blocked exactly when a node still in the graph conflicts with it and
+  // ranks above it — what a graph built from the remaining nodes in priority order would say — the window
+  // is the highest-ranked nodes, and the ready set is every unblocked window node not asleep.
   const operation = fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant("insert" as const), tx: fc.nat(59) }) },
     {
@@ -292,6 +292,8 @@ describe("PrioGraph kept between calls", () => {
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("call" as const), wake: fc.nat(3) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("trim" as const) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("window" as const), count: fc.nat(40) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const) }) },
   );
   const transactions = fc.array(
     fc.record({
@@ -305,9 +307,9 @@ describe("PrioGraph kept between calls", () => {
     { minLength: 60, maxLength: 60 },
   );
 
-  test("matches a rebuild over the remaining nodes after any sequence (property)", () => {
+  test("matches a build over the remaining nodes in priority order after any sequence (property)", () => {
     fc.assert(
-      fc.property(transactions, fc.array(operation, { minLength: 1, maxLength: 120 }), (txs, operations) => {
+      fc.property(transactions, fc.array(operation, { minLength: 1, maxLength: 150 }), (txs, operations) => {
         const stride = 8;
         const account = new Int32Array(txs.length * stride);
         const writable = new Uint8Array(txs.length * stride);
@@ -334,46 +336,56 @@ describe("PrioGraph kept between calls", () => {
             txs[b].locks.some(([keyB, writeB]) => keyA === keyB && (writeA || writeB)),
           );
         const members = new Set<number>();
-        const used = new Set<number>();
-        const popped = new Set<number>();
         const asleep = new Map<number, number>();
+        let windowCount = 0;
+        const rankOf = (id: number) => [...members].filter((other) => ranksAbove(other, id)).length;
         for (const op of operations) {
           if (op.kind === "insert") {
-            if (used.has(op.tx) || !graph.appendable(op.tx)) continue;
-            used.add(op.tx);
+            if (members.has(op.tx)) continue;
+            if (rankOf(op.tx) < windowCount) windowCount++;
             graph.insert(op.tx);
             members.add(op.tx);
           } else if (op.kind === "pop") {
             const id = graph.pop();
             if (id < 0) continue;
+            expect(members.has(id)).toBe(true);
             if (op.park) {
               graph.park(id, 1 << op.lane);
               asleep.set(id, op.lane);
             } else {
               graph.remove(id);
               members.delete(id);
+              windowCount--;
             }
           } else if (op.kind === "call") {
             graph.wakeWorker(op.wake);
             graph.beginCall();
             for (const [id, lane] of asleep) if (lane === op.wake) asleep.delete(id);
-          } else {
+          } else if (op.kind === "trim") {
             const id = graph.trimLowest();
             if (id < 0) continue;
             for (const other of members) if (other !== id) expect(ranksAbove(id, other)).toBe(false);
+            if (windowCount === members.size) windowCount--;
             members.delete(id);
             asleep.delete(id);
+          } else if (op.kind === "window") {
+            graph.setWindow(op.count);
+            windowCount = Math.min(op.count, members.size);
+          } else {
+            graph.compact();
           }
-          for (const id of asleep.keys()) popped.add(id);
-          for (const id of popped) if (!members.has(id) || !asleep.has(id)) popped.delete(id);
+          for (const id of asleep.keys()) if (rankOf(id) >= windowCount) asleep.delete(id);
           expect(graph.size).toBe(members.size);
+          expect(graph.windowCount).toBe(windowCount);
           let readyExpected = 0;
           for (const id of members) {
             const blocked = [...members].some(
               (other) => other !== id && ranksAbove(other, id) && conflict(other, id),
             );
             expect(graph.isBlocked(id)).toBe(blocked);
-            if (!blocked && !asleep.has(id)) readyExpected++;
+            const inWindow = rankOf(id) < windowCount;
+            expect(graph.isInWindow(id)).toBe(inWindow);
+            if (inWindow && !blocked && !asleep.has(id)) readyExpected++;
           }
           expect(graph.readyCount).toBe(readyExpected);
         }
