@@ -26,6 +26,15 @@ import { IndexedHeap } from "./prio-graph-heap.ts";
 
 const NONE = -1;
 
+/** The size class of a block for `lockCount` ≥ 1 entries: blocks hold 2^class entries. */
+function sizeClass(lockCount: number): number {
+  return lockCount <= 1 ? 0 : 32 - Math.clz32(lockCount - 1);
+}
+
+function blockSize(lockCount: number): number {
+  return 1 << sizeClass(lockCount);
+}
+
 export interface PrioGraphLocks {
   /** Account index of lock i of transaction t at [t × stride + i]. */
   readonly account: Int32Array;
@@ -61,10 +70,21 @@ export class PrioGraph {
   /** The window is the live members of order[0 .. windowEnd), windowCount of them. */
   private windowEnd = 0;
   private windowCountValue = 0;
-  // Per lock entry (t × stride + i): links in its account's list, and whether a conflicting entry precedes it.
+  // Lock entries of the graph's members, in a pool of their own (a node's entries are a block of a
+  // power-of-two size, recycled per size class): compact, so the list walks stay in cache, where
+  // indexing by the planner's 128-lock stride would spread them over megabytes.
+  private readonly entryBase: Int32Array;
+  private readonly entryNode: Int32Array;
+  private readonly entryWritable: Uint8Array;
+  /** Links in its account's list, and whether a conflicting entry precedes it. */
   private readonly entryPrev: Int32Array;
   private readonly entryNext: Int32Array;
   private readonly entryBlocked: Uint8Array;
+  private readonly poolEntries: number;
+  private poolBump = 0;
+  /** Per size class c (blocks of 2^c entries): freed blocks. */
+  private readonly freeBlocks: Int32Array[] = [];
+  private readonly freeBlockCount: Int32Array;
   // Per account: its list's highest- and lowest-ranked entries.
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
@@ -89,10 +109,18 @@ export class PrioGraph {
     this.parked = new Int32Array(transactionsMax);
     this.parkMask = new Int32Array(transactionsMax);
     this.order = new Int32Array(transactionsMax);
-    const entries = transactionsMax * locks.stride;
-    this.entryPrev = new Int32Array(entries);
-    this.entryNext = new Int32Array(entries);
-    this.entryBlocked = new Uint8Array(entries);
+    // Blocks round lock counts up to a power of two: at most twice the budget, plus one largest block.
+    this.poolEntries = 2 * locksMax + blockSize(locks.stride);
+    this.entryBase = new Int32Array(transactionsMax);
+    this.entryNode = new Int32Array(this.poolEntries);
+    this.entryWritable = new Uint8Array(this.poolEntries);
+    this.entryPrev = new Int32Array(this.poolEntries);
+    this.entryNext = new Int32Array(this.poolEntries);
+    this.entryBlocked = new Uint8Array(this.poolEntries);
+    const classes = sizeClass(locks.stride) + 1;
+    this.freeBlockCount = new Int32Array(classes);
+    for (let sizeClassIndex = 0; sizeClassIndex < classes; sizeClassIndex++)
+      this.freeBlocks.push(new Int32Array(Math.ceil(this.poolEntries / (1 << sizeClassIndex))));
     this.head = new Int32Array(accountsMax).fill(NONE);
     this.tail = new Int32Array(accountsMax).fill(NONE);
   }
@@ -111,9 +139,30 @@ export class PrioGraph {
     return this.ready.size;
   }
 
-  /** True when a transaction with `lockCount` locks still fits the lock budget. */
+  /** True when a transaction with `lockCount` locks still fits the lock budget (and the entry pool). */
   hasRoomFor(lockCount: number): boolean {
-    return this.locksUsed + lockCount <= this.locksMax;
+    if (this.locksUsed + lockCount > this.locksMax) return false;
+    return (
+      lockCount === 0 ||
+      this.memberCount === 0 ||
+      this.freeBlockCount[sizeClass(lockCount)] > 0 ||
+      this.poolBump + blockSize(lockCount) <= this.poolEntries
+    );
+  }
+
+  private allocateEntries(lockCount: number): number {
+    if (lockCount === 0) return 0;
+    if (this.memberCount === 0) {
+      // Empty: every block is free, whatever its class (blocks freed to one class never serve another).
+      this.poolBump = 0;
+      this.freeBlockCount.fill(0);
+    }
+    const sizeClassIndex = sizeClass(lockCount);
+    if (this.freeBlockCount[sizeClassIndex] > 0)
+      return this.freeBlocks[sizeClassIndex][--this.freeBlockCount[sizeClassIndex]];
+    const base = this.poolBump;
+    this.poolBump += 1 << sizeClassIndex;
+    return base;
   }
 
   /** True while `id` is in the graph with a conflicting higher-ranked node in it. */
@@ -243,6 +292,8 @@ export class PrioGraph {
     const lockCount = count[id];
     if (!this.hasRoomFor(lockCount)) throw new RangeError("prio-graph: lock budget exceeded");
     this.compact();
+    const entries = this.allocateEntries(lockCount);
+    this.entryBase[id] = entries;
     this.locksUsed += lockCount;
     this.inGraph[id] = 1;
     this.inWindow[id] = 0;
@@ -272,19 +323,24 @@ export class PrioGraph {
     }
     const fromHead = 2 * at < this.orderLength;
     const base = id * stride;
+    const entryNode = this.entryNode;
+    const entryWritable = this.entryWritable;
     for (let lock = 0; lock < lockCount; lock++) {
-      const entry = base + lock;
-      const account = accounts[entry];
+      const entry = entries + lock;
+      const account = accounts[base + lock];
+      const writes = writable[base + lock] === 1;
+      entryNode[entry] = id;
+      entryWritable[entry] = writes ? 1 : 0;
       // Its place in the account's list, walked to from the end nearer its rank in the graph.
       let previous: number;
       let next: number;
       if (fromHead) {
         next = this.head[account];
-        while (next !== NONE && this.outranks((next / stride) | 0, id)) next = this.entryNext[next];
+        while (next !== NONE && this.outranks(entryNode[next], id)) next = this.entryNext[next];
         previous = next === NONE ? this.tail[account] : this.entryPrev[next];
       } else {
         previous = this.tail[account];
-        while (previous !== NONE && this.outranks(id, (previous / stride) | 0))
+        while (previous !== NONE && this.outranks(id, entryNode[previous]))
           previous = this.entryPrev[previous];
         next = previous === NONE ? this.head[account] : this.entryNext[previous];
       }
@@ -294,9 +350,8 @@ export class PrioGraph {
       else this.entryNext[previous] = entry;
       if (next === NONE) this.tail[account] = entry;
       else this.entryPrev[next] = entry;
-      const writes = writable[entry] === 1;
       const blocked =
-        previous !== NONE && (writes || writable[previous] === 1 || this.entryBlocked[previous] === 1);
+        previous !== NONE && (writes || entryWritable[previous] === 1 || this.entryBlocked[previous] === 1);
       this.entryBlocked[entry] = blocked ? 1 : 0;
       if (blocked) this.inDegree[id]++;
       if (writes) {
@@ -304,13 +359,13 @@ export class PrioGraph {
         for (let after = next; after !== NONE; after = this.entryNext[after]) {
           if (this.entryBlocked[after] === 1) break;
           this.entryBlocked[after] = 1;
-          this.block((after / stride) | 0);
-          if (writable[after] === 1) break;
+          this.block(entryNode[after]);
+          if (entryWritable[after] === 1) break;
         }
-      } else if (next !== NONE && writable[next] === 1 && this.entryBlocked[next] === 0) {
+      } else if (next !== NONE && entryWritable[next] === 1 && this.entryBlocked[next] === 0) {
         // A read blocks only a write that had nothing before it.
         this.entryBlocked[next] = 1;
-        this.block((next / stride) | 0);
+        this.block(entryNode[next]);
       }
     }
     if (this.inDegree[id] === 0 && this.inWindow[id] === 1) this.ready.push(id);
@@ -353,12 +408,15 @@ export class PrioGraph {
 
   private detach(id: number): void {
     if (this.inWindow[id] === 1) this.leaveWindow(id);
-    const { account: accounts, writable, count, stride } = this.locks;
+    const { account: accounts, count, stride } = this.locks;
     const base = id * stride;
     const lockCount = count[id];
+    const entries = this.entryBase[id];
+    const entryNode = this.entryNode;
+    const entryWritable = this.entryWritable;
     for (let lock = 0; lock < lockCount; lock++) {
-      const entry = base + lock;
-      const account = accounts[entry];
+      const entry = entries + lock;
+      const account = accounts[base + lock];
       const previous = this.entryPrev[entry];
       const next = this.entryNext[entry];
       if (previous === NONE) this.head[account] = next;
@@ -369,18 +427,18 @@ export class PrioGraph {
       // then the first write if nothing precedes it.
       let anyBefore = previous !== NONE;
       const writeBefore =
-        previous !== NONE && (writable[previous] === 1 || this.entryBlocked[previous] === 1);
+        previous !== NONE && (entryWritable[previous] === 1 || this.entryBlocked[previous] === 1);
       for (let after = next; after !== NONE; after = this.entryNext[after]) {
-        if (writable[after] === 1) {
+        if (entryWritable[after] === 1) {
           if (!anyBefore && this.entryBlocked[after] === 1) {
             this.entryBlocked[after] = 0;
-            this.unblock((after / stride) | 0);
+            this.unblock(entryNode[after]);
           }
           break;
         }
         if (writeBefore || this.entryBlocked[after] === 0) break; // this read, and what follows, unchanged
         this.entryBlocked[after] = 0;
-        this.unblock((after / stride) | 0);
+        this.unblock(entryNode[after]);
         anyBefore = true;
       }
     }
@@ -388,6 +446,10 @@ export class PrioGraph {
     if (this.isParked[id] === 1) {
       this.isParked[id] = 0;
       this.sleepingCount--;
+    }
+    if (lockCount > 0) {
+      const sizeClassIndex = sizeClass(lockCount);
+      this.freeBlocks[sizeClassIndex][this.freeBlockCount[sizeClassIndex]++] = entries;
     }
     this.locksUsed -= lockCount;
     this.inGraph[id] = 0;
