@@ -181,8 +181,14 @@ export class PrioGraphPlanner {
   private readonly openSerialRead: Int32Array;
   // Structures.
   private readonly container: IndexedHeap;
-  /** The same transactions as `container`, lowest first: the victim when a full planner drops on capacity. */
+  /**
+   * The same transactions as `container`, lowest first: the victim when a full planner drops on
+   * capacity. Kept only from the first drop on capacity until the container is down to a quarter of the
+   * planner again (built then from the container in O(n log n)): below that, no drop needs it, and
+   * keeping it would cost two heap operations per transaction.
+   */
   private readonly containerLowest: IndexedHeap;
+  private containerLowestKept = false;
   /** Live plan figures (null unless config.meter). */
   readonly meter: PlanMeter | null;
   private readonly graph: PrioGraph;
@@ -459,7 +465,7 @@ export class PrioGraphPlanner {
 
   private pushPending(id: number): void {
     this.container.push(id);
-    this.containerLowest.push(id);
+    if (this.containerLowestKept) this.containerLowest.push(id);
   }
 
   /**
@@ -470,6 +476,11 @@ export class PrioGraphPlanner {
    */
   evictLowestBelow(priority: number): number {
     this.counters.droppedOnCapacity++;
+    if (!this.containerLowestKept) {
+      for (let index = 0; index < this.container.size; index++)
+        this.containerLowest.push(this.container.at(index));
+      this.containerLowestKept = true;
+    }
     const id = this.containerLowest.top();
     if (id < 0 || !(this.priority[id] < priority)) return -1;
     this.container.remove(id);
@@ -562,7 +573,13 @@ export class PrioGraphPlanner {
 
   private appendFromContainer(id: number): void {
     this.container.pop();
-    this.containerLowest.remove(id);
+    if (this.containerLowestKept) {
+      this.containerLowest.remove(id);
+      if (4 * this.container.size < this.pendingMax) {
+        this.containerLowest.clear();
+        this.containerLowestKept = false;
+      }
+    }
     this.state[id] = STATE_GRAPH;
     this.graph.insert(id);
   }

@@ -14,6 +14,7 @@ import {
   SCHEDULE_LOCKS_INVALID,
   SCHEDULE_PRIORITY_INVALID,
 } from "../../src/schedule/prio-graph-errors.ts";
+import type { IndexedHeap } from "../../src/schedule/prio-graph-heap.ts";
 import {
   ENQUEUE_FULL,
   ENQUEUE_NEVER_FITS,
@@ -144,6 +145,69 @@ describe("PrioGraphPlanner", () => {
   const bytes = keyBytes(ACCOUNTS);
   const offsets = (...accounts: number[]) => Int32Array.from(accounts, (account) => account * 32);
   const flags = (...writes: number[]) => Uint8Array.from(writes);
+
+  test("a full planner drops the lowest pending transaction, through fills and drains (property)", () => {
+    // Bursts of arrivals (each making room on a full planner as the stage does) and of scheduling calls
+    // with completions, so the planner fills, drops on capacity, drains and fills again (its lowest-first
+    // view of the container is kept only while it is that full): whatever is dropped is the lowest-ranked
+    // transaction of the container (pending, not in the look-ahead graph; read white-box), and only
+    // when it ranks below the newcomer.
+    const arrival = fc.record({ priority: fc.integer({ min: 0, max: 20 }), account: fc.nat(ACCOUNTS - 1) });
+    const burst = fc.record({ arrivals: fc.array(arrival, { maxLength: 20 }), rounds: fc.nat(6) });
+    fc.assert(
+      fc.property(fc.array(burst, { maxLength: 12 }), (bursts) => {
+        const planner = new PrioGraphPlanner(bytes, {
+          workers: 2,
+          pendingMax: 12,
+          batchTransactionsMax: 2,
+          inFlightBatchesPerWorkerMax: 1,
+          lookAheadMax: 4,
+        });
+        const pending = new Map<number, number>();
+        const inFlight: number[] = [];
+        let nextSlot = 0;
+        for (const { arrivals, rounds } of bursts) {
+          for (const { priority, account } of arrivals) {
+            const slot = nextSlot++;
+            if (planner.full) {
+              // The container's lowest (ids → slots: slot of id is its arrival order here).
+              const container = (planner as unknown as { container: IndexedHeap }).container;
+              const slotOf = (planner as unknown as { slotOf: Int32Array }).slotOf;
+              let lowest = -1;
+              for (let index = 0; index < container.size; index++) {
+                const slotHere = slotOf[container.at(index)];
+                const priorityHere = pending.get(slotHere)!;
+                if (
+                  lowest < 0 ||
+                  priorityHere < pending.get(lowest)! ||
+                  (priorityHere === pending.get(lowest)! && slotHere > lowest)
+                )
+                  lowest = slotHere;
+              }
+              const victim = planner.evictLowestBelow(priority);
+              if (lowest >= 0 && pending.get(lowest)! < priority) expect(victim).toBe(lowest);
+              else expect(victim).toBe(-1);
+              if (victim < 0) continue;
+              pending.delete(victim);
+            }
+            expect(planner.enqueue(slot, priority, 10, offsets(account), flags(1), 1)).toBe(ENQUEUE_OK);
+            pending.set(slot, priority);
+          }
+          for (let round = 0; round < rounds; round++) {
+            const batches = planner.schedule();
+            for (let batch = 0; batch < batches; batch++) {
+              inFlight.push(planner.outputBatchId[batch]);
+              const start = planner.outputStart[batch];
+              for (let index = 0; index < planner.outputSize[batch]; index++)
+                pending.delete(planner.outputSlots[start + index]);
+            }
+            while (inFlight.length > 0) planner.completeBatch(inFlight.shift()!);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   test("sends in priority order; a conflicting successor waits for a later batch on the same worker", () => {
     const planner = new PrioGraphPlanner(bytes, {
