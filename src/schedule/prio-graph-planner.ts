@@ -4,9 +4,12 @@
 // the next conflicting transaction per account) hold the look-ahead window — the highest-priority
 // pending transactions, as many as the free batch room — and repeats passes: pop every unblocked
 // transaction in priority order, place each on a worker allowed by the thread-aware in-flight locks (the
-// least loaded in queued compute units), send all non-empty batches at the end of the pass (a batch is
-// never held back waiting for one more transaction), then release the successors of what was sent and
-// refill the window. A transaction that conflicts with in-flight work on two workers (or whose one
+// least loaded in queued compute units): one that conflicts with in-flight work on one worker is queued
+// behind it there; one that conflicts with nothing in flight goes only to an idle worker (nothing in
+// flight but the batch being filled now) — when none is idle the call ends, so free work never waits
+// behind a busy worker while another may go idle first. At the end of a pass all non-empty batches are
+// sent (a batch is never held back waiting for one more transaction), then the successors of what was
+// sent are released and the window refilled. A transaction that conflicts with in-flight work on two workers (or whose one
 // allowed worker is full) is parked: it stays in the graph, so every later transaction conflicting with
 // it waits too (order among conflicting transactions is kept), and it is offered again only once one of
 // the workers it waits for completes a batch; the window looks past parked transactions. The graph is
@@ -112,6 +115,8 @@ const RESULT_SCHEDULED = 0;
 const RESULT_UNSCHEDULABLE_CONFLICTS = 1;
 const RESULT_DEFERRED = 2;
 const RESULT_UNSCHEDULABLE_THREADS = 3;
+/** It conflicts with nothing in flight and no lane is idle: it stays ready, and the call ends. */
+const RESULT_WAIT_IDLE = 4;
 
 export class PrioGraphPlanner {
   readonly workers: number;
@@ -542,6 +547,17 @@ export class PrioGraphPlanner {
     this.deferredCount = 0;
   }
 
+  /** The workers of `mask` with nothing in flight but the batch being filled now. */
+  private idleWorkers(mask: number): number {
+    let idle = 0;
+    for (let worker = 0; worker < this.workers; worker++) {
+      if ((mask & (1 << worker)) === 0) continue;
+      const inFlight = this.inFlightBatches[worker];
+      if (inFlight === 0 || (inFlight === 1 && this.openRecord[worker] >= 0)) idle |= 1 << worker;
+    }
+    return idle;
+  }
+
   /** Bit w set when worker w can take another transaction now. */
   private acceptingWorkers(): number {
     let mask = 0;
@@ -652,7 +668,8 @@ export class PrioGraphPlanner {
     graph.beginCall();
     // Sleeping parked transactions would only fail again: like Agave's, the window looks past them.
     this.prepareWindow(this.windowTarget() + graph.sleeping);
-    while (graph.readyCount > 0 && accepting !== 0) {
+    let waitingForIdle = false;
+    while (graph.readyCount > 0 && accepting !== 0 && !waitingForIdle) {
       let acceptingCount = 0;
       for (let bits = accepting; bits !== 0; bits &= bits - 1) acceptingCount++;
       const target = Math.min(
@@ -665,6 +682,13 @@ export class PrioGraphPlanner {
         const id = graph.pop();
         if (id < 0) break;
         const result = this.trySchedule(id, accepting, target);
+        if (result === RESULT_WAIT_IDLE) {
+          // Nothing ranked below it would get an idle lane either; chains behind it wait for the next
+          // call (a completion), as it does. Not parked: it is the first offered then.
+          graph.ready.push(id);
+          waitingForIdle = true;
+          break;
+        }
         if (result === RESULT_UNSCHEDULABLE_CONFLICTS || result === RESULT_UNSCHEDULABLE_THREADS) {
           // It stays in the graph, blocking every later transaction it conflicts with (order is kept).
           this.counters.unschedulable++;
@@ -728,7 +752,14 @@ export class PrioGraphPlanner {
       lockCount,
       this.allWorkers,
     );
-    const allowed = allowedByLocks & accepting;
+    let allowed = allowedByLocks & accepting;
+    if (allowed !== 0 && allowedByLocks === this.allWorkers) {
+      // It conflicts with nothing in flight: only an idle lane takes it (a second batch in flight on a
+      // busy lane is for the chains that must queue behind that lane's locks; a free transaction queued
+      // there would wait while another lane may go idle first).
+      allowed = this.idleWorkers(allowed);
+      if (allowed === 0) return RESULT_WAIT_IDLE;
+    }
     if (allowed === 0) {
       if (allowedByLocks === 0) {
         this.parkedOn = this.locks.conflictingWorkers(this.lockAccount, this.lockWritable, base, lockCount);
