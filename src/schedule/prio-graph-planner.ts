@@ -9,9 +9,9 @@
 // flight but the batch being filled now) — when none is idle the call ends, so free work never waits
 // behind a busy worker while another may go idle first. At the end of a pass all non-empty batches are
 // sent (a batch is never held back waiting for one more transaction), then the successors of what was
-// sent are released and the window refilled. A transaction that conflicts with in-flight work on two workers (or whose one
-// allowed worker is full) is parked: it stays in the graph, so every later transaction conflicting with
-// it waits too (order among conflicting transactions is kept), and it is offered again only once one of
+// sent are released and the window refilled. A transaction that conflicts with in-flight work on two
+// workers (or whose one allowed worker is full) is parked: it stays in the graph, so every later
+// transaction conflicting with it waits too (order among conflicting transactions is kept), and it is offered again only once one of
 // the workers it waits for completes a batch; the window looks past parked transactions. The graph is
 // kept between calls, takes newcomers at their rank and is never rebuilt; it holds the window plus a
 // reserve of the next-ranked pending transactions (up to the largest window), so the window's size can
