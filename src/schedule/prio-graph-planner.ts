@@ -1,26 +1,26 @@
 // The dependency-graph batch planner (issue 6), in place of the FIFO batcher behind
-// --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order:
-// reward × 10^6 / (cost + 1), ties oldest first). Each schedule() call makes a PrioGraph (edges only to
-// the next conflicting transaction per account) hold the look-ahead window — the highest-priority
-// pending transactions, as many as the free batch room — and repeats passes: pop every unblocked
-// transaction in priority order, place each on a worker allowed by the thread-aware in-flight locks (the
-// least loaded in queued compute units): one that conflicts with in-flight work on one worker is queued
-// behind it there; one that conflicts with nothing in flight goes only to an idle worker (nothing in
-// flight but the batch being filled now) — when none is idle the call ends, so free work never waits
-// behind a busy worker while another may go idle first. At the end of a pass all non-empty batches are
-// sent (a batch is never held back waiting for one more transaction), then the successors of what was
-// sent are released and the window refilled. A transaction that conflicts with in-flight work on two
-// workers (or whose one allowed worker is full) is parked: it stays in the graph, so every later
-// transaction conflicting with it waits too (order among conflicting transactions is kept), and it is offered again only once one of
-// the workers it waits for completes a batch; the window looks past parked transactions. The graph is
-// kept between calls, takes newcomers at their rank and is never rebuilt; it holds the window plus a
-// reserve of the next-ranked pending transactions (up to the largest window), so the window's size can
-// follow the free room from call to call by moving a boundary instead of shedding and re-inserting. The
-// per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers), clamped to
-// 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones. Block limits
-// (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or the
-// per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets of
-// 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
+// --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order: reward ×
+// 10^6 / (cost + 1), ties oldest first). Each schedule() call makes a PrioGraph (edges only to the next
+// conflicting transaction per account) hold the look-ahead window — the highest-priority pending
+// transactions, as many as the free batch room — and repeats passes: pop every unblocked transaction in
+// priority order, place each on a worker allowed by the thread-aware in-flight locks (the least loaded in
+// queued compute units): one that conflicts with in-flight work on one worker is queued behind it there; one
+// that conflicts with nothing in flight goes only to an idle worker (nothing in flight but the batch being
+// filled now) — when none is idle the call ends, so free work never waits behind a busy worker while another
+// may go idle first. At the end of a pass all non-empty batches are sent (a batch is never held back waiting
+// for one more transaction), then the successors of what was sent are released and the window refilled. A
+// transaction that conflicts with in-flight work on two workers (or whose one allowed worker is full) is
+// parked: it stays in the graph, so every later transaction conflicting with it waits too (order among
+// conflicting transactions is kept), and it is offered again only once one of the workers it waits for
+// completes a batch; the window looks past parked transactions. The graph is kept between calls, takes
+// newcomers at their rank and is never rebuilt; it holds the window plus a reserve of the next-ranked pending
+// transactions (up to the largest window), so the window's size can follow the free room from call to call by
+// moving a boundary instead of shedding and re-inserting. The per-worker batch target adapts to conflict
+// density: ceil(ready ÷ accepting workers), clamped to 1..batchTransactionsMax, so dense conflicts give short
+// batches and free flow full ones. Block limits (Agave's cost tracker): a transaction whose cost would exceed
+// the block compute limit or the per-account write limit waits for beginSlot(). Locks arrive in the FIFO
+// batcher's form (offsets of 32-byte keys into a shared buffer + writable flags), optionally with predicted
+// extra locks.
 
 import { PlanMeter } from "./plan-meter.ts";
 import { PrioGraph } from "./prio-graph.ts";
