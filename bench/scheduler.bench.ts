@@ -5,13 +5,25 @@
 //   streaming  32 transactions arrive per round, then one planning call (and one completion); the
 //              FIFO batcher cuts one batch per round — the pattern of the live schedule stage
 // The planner runs k = 4 with batches of 64 and 2 in flight per worker (the live stage's shape), and with
-// the executor-model figure's shape (batches of 2, 2 in flight). Plus the ingress priority buffer's push.
+// the executor-model figure's shape (batches of 2, 2 in flight). Plus the ingress priority buffer's push,
+// and what the adaptive schedule stage derives per transaction before the planner sees it (parse +
+// sanitize + compute budget, its locks, its cost and priority) over 64 real transactions built with
+// @solana/web3.js (32 legacy, 32 v0) — the work a template-based lock prediction could save at most.
 // Usage: bun bench/scheduler.bench.ts [--json FILE]
+import fc from "fast-check";
 import { bench, do_not_optimize, run } from "mitata";
 import { PriorityBuffer } from "../src/ingress/priority-buffer.ts";
-import { FifoBatcher } from "../src/schedule/fifo-batcher.ts";
+import { FifoBatcher, LOCKS_PER_TRANSACTION_MAX } from "../src/schedule/fifo-batcher.ts";
+import {
+  leaderRewardLamports,
+  transactionCostUnits,
+  transactionPriority,
+} from "../src/schedule/prio-graph-cost.ts";
 import { PrioGraphPlanner } from "../src/schedule/prio-graph-planner.ts";
+import { collectLocks } from "../src/schedule/schedule-stage.ts";
 import { generateWorkload } from "../src/schedule/workload-model.ts";
+import { ParsedTransaction, parseTransaction } from "../src/tx/index.ts";
+import { buildWeb3Legacy, buildWeb3V0, txSpecArbitrary } from "../tests/helpers/tx-build.ts";
 import { writeBenchJson } from "./json-output.ts";
 
 const TRANSACTIONS = 2_000;
@@ -126,6 +138,49 @@ for (const check of [
 ])
   if (check !== TRANSACTIONS) throw new Error("bench: transactions lost");
 
+// Real transactions laid out in a packet pool, as the schedule stage reads them.
+const REAL_PER_KIND = 32;
+const realTransactions: Uint8Array[] = [
+  ...fc
+    .sample(txSpecArbitrary({ lookups: false }), { numRuns: REAL_PER_KIND, seed: 11 })
+    .map((spec) => buildWeb3Legacy(spec).bytes),
+  ...fc
+    .sample(txSpecArbitrary({ lookups: true }), { numRuns: REAL_PER_KIND, seed: 12 })
+    .map((spec) => buildWeb3V0(spec).bytes),
+];
+const SLOT_BYTES = 1232;
+const realPool = new Uint8Array(realTransactions.length * SLOT_BYTES);
+const realLengths = Int32Array.from(realTransactions, (bytes) => bytes.length);
+realTransactions.forEach((bytes, index) => {
+  realPool.set(bytes, index * SLOT_BYTES);
+});
+const parsed = new ParsedTransaction();
+const derivedOffsets = new Int32Array(LOCKS_PER_TRANSACTION_MAX);
+const derivedWritable = new Uint8Array(LOCKS_PER_TRANSACTION_MAX);
+
+function runParse(): number {
+  let total = 0;
+  for (let index = 0; index < realLengths.length; index++)
+    total += parseTransaction(realPool, index * SLOT_BYTES, realLengths[index], parsed);
+  return total;
+}
+
+/** What AdaptiveScheduleStage.enqueue derives before the planner: parse, locks, cost, priority. */
+function runDerive(): number {
+  let total = 0;
+  for (let index = 0; index < realLengths.length; index++) {
+    if (parseTransaction(realPool, index * SLOT_BYTES, realLengths[index], parsed) !== 0)
+      throw new Error("bench: corpus transaction does not parse");
+    total += collectLocks(parsed, index * SLOT_BYTES, derivedOffsets, derivedWritable);
+    const costUnits = transactionCostUnits(parsed);
+    total += transactionPriority(
+      leaderRewardLamports(parsed.baseFeeLamports, parsed.priorityFeeLamports),
+      costUnits,
+    );
+  }
+  return total;
+}
+
 const NAMES = {
   prioQueued: "prio-graph planner, k=4, batches ≤64, 2 in flight — queued",
   modelQueued: "prio-graph planner, k=4, batches ≤2, 2 in flight — queued",
@@ -133,6 +188,8 @@ const NAMES = {
   prioStreaming: "prio-graph planner, k=4, batches ≤64, 2 in flight — streaming",
   fifoStreaming: "FIFO batcher, batches ≤64 — streaming",
   buffer: "priority buffer push (+pop every 2nd, drain)",
+  parse: "schedule stage: parse + sanitize + compute budget (64 real transactions)",
+  derive: "schedule stage: parse + locks + cost + priority (64 real transactions)",
 };
 bench(NAMES.prioQueued, () => do_not_optimize(runQueued(live)));
 bench(NAMES.modelQueued, () => do_not_optimize(runQueued(model)));
@@ -140,27 +197,48 @@ bench(NAMES.fifoQueued, () => do_not_optimize(runFifoQueued()));
 bench(NAMES.prioStreaming, () => do_not_optimize(runStreaming(liveStreaming)));
 bench(NAMES.fifoStreaming, () => do_not_optimize(runFifoStreaming()));
 bench(NAMES.buffer, () => do_not_optimize(runBuffer()));
+bench(NAMES.parse, () => do_not_optimize(runParse()));
+bench(NAMES.derive, () => do_not_optimize(runDerive()));
 
 const result = await run({ format: "quiet" });
+// Mean, median and fastest run per transaction: on a shared machine the mean carries other work's
+// interference, the fastest run is the code's own cost.
 const nsPerTx = new Map<string, number>();
-for (const benchmark of result.benchmarks)
-  nsPerTx.set(benchmark.alias, benchmark.runs[0].stats!.avg / TRANSACTIONS);
-const ns = (name: string) => nsPerTx.get(name)!;
+const medianNsPerTx = new Map<string, number>();
+const minNsPerTx = new Map<string, number>();
+for (const benchmark of result.benchmarks) {
+  const stats = benchmark.runs[0].stats!;
+  const perRun =
+    benchmark.alias === NAMES.parse || benchmark.alias === NAMES.derive ? realLengths.length : TRANSACTIONS;
+  nsPerTx.set(benchmark.alias, stats.avg / perRun);
+  medianNsPerTx.set(benchmark.alias, stats.p50 / perRun);
+  minNsPerTx.set(benchmark.alias, stats.min / perRun);
+}
+const ratio = (figures: Map<string, number>, name: string, baseline: string) =>
+  figures.get(name)! / figures.get(baseline)!;
 const summary = {
   transactions: TRANSACTIONS,
   workload: "seeded trading mix, seed 7 (src/schedule/workload-model.ts)",
   nsPerTransaction: Object.fromEntries(nsPerTx),
+  medianNsPerTransaction: Object.fromEntries(medianNsPerTx),
+  minNsPerTransaction: Object.fromEntries(minNsPerTx),
   prioGraphVsFifo: {
-    queued: ns(NAMES.prioQueued) / ns(NAMES.fifoQueued),
-    streaming: ns(NAMES.prioStreaming) / ns(NAMES.fifoStreaming),
+    queued: ratio(nsPerTx, NAMES.prioQueued, NAMES.fifoQueued),
+    streaming: ratio(nsPerTx, NAMES.prioStreaming, NAMES.fifoStreaming),
+    queuedMedian: ratio(medianNsPerTx, NAMES.prioQueued, NAMES.fifoQueued),
+    streamingMedian: ratio(medianNsPerTx, NAMES.prioStreaming, NAMES.fifoStreaming),
   },
   prioGraphGoalNsPerTx: 1000,
 };
-console.log("| benchmark | ns per transaction |");
-console.log("|---|---|");
-for (const [name, value] of nsPerTx) console.log(`| ${name} | ${value.toFixed(0)} |`);
+console.log("| benchmark | ns per transaction: mean | median | fastest run |");
+console.log("|---|---|---|---|");
+for (const [name, value] of nsPerTx)
+  console.log(
+    `| ${name} | ${value.toFixed(0)} | ${medianNsPerTx.get(name)!.toFixed(0)} | ${minNsPerTx.get(name)!.toFixed(0)} |`,
+  );
 console.log(
-  `prio-graph ÷ FIFO batcher per transaction: queued ${summary.prioGraphVsFifo.queued.toFixed(2)}×, ` +
-    `streaming ${summary.prioGraphVsFifo.streaming.toFixed(2)}×`,
+  `prio-graph ÷ FIFO batcher per transaction (mean; median): queued ${summary.prioGraphVsFifo.queued.toFixed(2)}×; ` +
+    `${summary.prioGraphVsFifo.queuedMedian.toFixed(2)}×, streaming ${summary.prioGraphVsFifo.streaming.toFixed(2)}×; ` +
+    `${summary.prioGraphVsFifo.streamingMedian.toFixed(2)}×`,
 );
 writeBenchJson(summary);

@@ -3,7 +3,8 @@
 // every read and side call goes to the bank tile's service over its MessagePort; chain
 // events (slots, signatures, account writes) come back over the same port. With adaptive
 // buffering each transaction carries its sender's fair-share key (source-key.ts): the JSON-RPC
-// connection when the server names one in the send options (`sourceId`), else one shared RPC source.
+// connection it came on (the server names it in the send options: `connectionId`), else one shared
+// RPC source. With the flag off every RPC transaction has source 0, as before.
 import type { SimulationOutcome } from "../bank/embedded-bank.ts";
 import type { SignatureStatus } from "../bank/status-store.ts";
 import type { PortClient } from "../pipeline/port-rpc.ts";
@@ -27,9 +28,6 @@ import { PACKET_DATA_SIZE, SIGNATURE_BYTES } from "../tx/limits.ts";
 import type { IngressIntake } from "./ingress-intake.ts";
 import { INGRESS_ACCEPTED, INGRESS_DROP_NAMES } from "./ingress-stage.ts";
 import { rpcSourceKey } from "./source-key.ts";
-
-/** Send options as a server that names its connections passes them (the id is optional). */
-export type SendOptionsWithSource = SendOptions & { sourceId?: number };
 
 export class PipelineBackend implements RpcBackend {
   private readonly listeners = new Set<(event: BackendEvent) => void>();
@@ -70,7 +68,7 @@ export class PipelineBackend implements RpcBackend {
       if (rejection !== null) return { accepted: false, rejection };
     }
     this.requestId = (this.requestId + 1) >>> 0;
-    const connection = (options as SendOptionsWithSource).sourceId;
+    const connection = options.connectionId;
     const sourceId = this.fairShareKeys
       ? rpcSourceKey(typeof connection === "number" && Number.isInteger(connection) ? connection : 0)
       : 0;

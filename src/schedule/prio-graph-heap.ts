@@ -34,6 +34,11 @@ export class IndexedHeap {
     return this.position[id] >= 0;
   }
 
+  /** The id at heap position `index` (0 ≤ index < size; heap order, not sorted): to visit every id. */
+  at(index: number): number {
+    return this.heap[index];
+  }
+
   /** The first id (highest key for a max-heap), or -1 when empty. */
   top(): number {
     return this.count === 0 ? -1 : this.heap[0];

@@ -1,22 +1,26 @@
 // The dependency-graph batch planner (issue 6), in place of the FIFO batcher behind
-// --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order:
-// reward × 10^6 / (cost + 1), ties oldest first). Each schedule() call makes a PrioGraph (edges only to
-// the next conflicting transaction per account) hold the look-ahead window — the highest-priority
-// pending transactions, as many as the free batch room — and repeats passes: pop every unblocked
-// transaction in priority order, place each on a worker allowed by the thread-aware in-flight locks (the
-// least loaded in queued compute units), send all non-empty batches at the end of the pass (a batch is
-// never held back waiting for one more transaction), then release the successors of what was sent and
-// refill the window. A transaction that conflicts with in-flight work on two workers (or whose one
-// allowed worker is full) is parked: it stays in the graph, so every later transaction conflicting with
-// it waits too (order among conflicting transactions is kept), and it is offered again only once one of
-// the workers it waits for completes a batch; the window looks past parked transactions. The graph is
-// kept between calls and adjusted (appended to, its lowest shed) to be exactly the window a fresh build
-// would give; it is rebuilt when a newcomer must go ahead of a lower transaction it conflicts with. The
-// per-worker batch target adapts to conflict density: ceil(ready ÷ accepting workers), clamped to
-// 1..batchTransactionsMax, so dense conflicts give short batches and free flow full ones. Block limits
-// (Agave's cost tracker): a transaction whose cost would exceed the block compute limit or the
-// per-account write limit waits for beginSlot(). Locks arrive in the FIFO batcher's form (offsets of
-// 32-byte keys into a shared buffer + writable flags), optionally with predicted extra locks.
+// --enable-adaptive-buffering. Pending transactions wait in a priority container (Agave's order: reward ×
+// 10^6 / (cost + 1), ties oldest first). Each schedule() call makes a PrioGraph (edges only to the next
+// conflicting transaction per account) hold the look-ahead window — the highest-priority pending
+// transactions, as many as the free batch room — and repeats passes: pop every unblocked transaction in
+// priority order, place each on a worker allowed by the thread-aware in-flight locks (the least loaded in
+// queued compute units): one that conflicts with in-flight work on one worker is queued behind it there; one
+// that conflicts with nothing in flight goes only to an idle worker (nothing in flight but the batch being
+// filled now) — when none is idle the call ends, so free work never waits behind a busy worker while another
+// may go idle first. At the end of a pass all non-empty batches are sent (a batch is never held back waiting
+// for one more transaction), then the successors of what was sent are released and the window refilled. A
+// transaction that conflicts with in-flight work on two workers (or whose one allowed worker is full) is
+// parked: it stays in the graph, so every later transaction conflicting with it waits too (order among
+// conflicting transactions is kept), and it is offered again only once one of the workers it waits for
+// completes a batch; the window looks past parked transactions. The graph is kept between calls, takes
+// newcomers at their rank and is never rebuilt; it holds the window plus a reserve of the next-ranked pending
+// transactions (up to the largest window), so the window's size can follow the free room from call to call by
+// moving a boundary instead of shedding and re-inserting. The per-worker batch target adapts to conflict
+// density: ceil(ready ÷ accepting workers), clamped to 1..batchTransactionsMax, so dense conflicts give short
+// batches and free flow full ones. Block limits (Agave's cost tracker): a transaction whose cost would exceed
+// the block compute limit or the per-account write limit waits for beginSlot(). Locks arrive in the FIFO
+// batcher's form (offsets of 32-byte keys into a shared buffer + writable flags), optionally with predicted
+// extra locks.
 
 import { PlanMeter } from "./plan-meter.ts";
 import { PrioGraph } from "./prio-graph.ts";
@@ -95,8 +99,6 @@ export interface PlannerCounters {
   unschedulableThreads: number;
   /** Transactions dropped as the lowest priority of a full planner (Agave's dropped_on_capacity). */
   droppedOnCapacity: number;
-  /** Times the look-ahead graph was rebuilt instead of kept and appended to. */
-  graphRebuilds: number;
   /** Times a transaction was put off to the next slot by the block or account compute limit. */
   deferredBlockLimit: number;
   deferredAccountLimit: number;
@@ -115,6 +117,8 @@ const RESULT_SCHEDULED = 0;
 const RESULT_UNSCHEDULABLE_CONFLICTS = 1;
 const RESULT_DEFERRED = 2;
 const RESULT_UNSCHEDULABLE_THREADS = 3;
+/** It conflicts with nothing in flight and no lane is idle: it stays ready, and the call ends. */
+const RESULT_WAIT_IDLE = 4;
 
 export class PrioGraphPlanner {
   readonly workers: number;
@@ -127,6 +131,8 @@ export class PrioGraphPlanner {
   readonly lookAheadMax: number;
   readonly lookAheadMin: number;
   readonly lookAheadPerFreeTransaction: number;
+  /** Nodes the graph keeps (window + reserve) beyond a window with sleepers: the largest window without. */
+  private readonly graphMembersMax: number;
   readonly batchTransactionsMax: number;
   readonly inFlightBatchesPerWorkerMax: number;
   readonly accountWriteComputeUnitsMax: number;
@@ -140,7 +146,6 @@ export class PrioGraphPlanner {
     unschedulableConflicts: 0,
     unschedulableThreads: 0,
     droppedOnCapacity: 0,
-    graphRebuilds: 0,
     deferredBlockLimit: 0,
     deferredAccountLimit: 0,
     completed: 0,
@@ -184,8 +189,14 @@ export class PrioGraphPlanner {
   private readonly openSerialRead: Int32Array;
   // Structures.
   private readonly container: IndexedHeap;
-  /** The same transactions as `container`, lowest first: the victim when a full planner drops on capacity. */
+  /**
+   * The same transactions as `container`, lowest first: the victim when a full planner drops on
+   * capacity. Kept only from the first drop on capacity until the container is down to a quarter of the
+   * planner again (built then from the container in O(n log n)): below that, no drop needs it, and
+   * keeping it would cost two heap operations per transaction.
+   */
   private readonly containerLowest: IndexedHeap;
+  private containerLowestKept = false;
   /** Live plan figures (null unless config.meter). */
   readonly meter: PlanMeter | null;
   private readonly graph: PrioGraph;
@@ -324,6 +335,13 @@ export class PrioGraphPlanner {
     for (let record = 0; record < this.recordCount; record++)
       this.freeRecords[record] = this.recordCount - 1 - record;
     this.freeRecordTop = this.recordCount;
+    this.graphMembersMax = Math.min(
+      this.lookAheadMax,
+      Math.max(
+        this.lookAheadMin,
+        this.lookAheadPerFreeTransaction * this.recordCount * this.batchTransactionsMax,
+      ),
+    );
     this.outputWorker = new Int32Array(this.recordCount);
     this.outputBatchId = new Int32Array(this.recordCount);
     this.outputStart = new Int32Array(this.recordCount);
@@ -462,7 +480,7 @@ export class PrioGraphPlanner {
 
   private pushPending(id: number): void {
     this.container.push(id);
-    this.containerLowest.push(id);
+    if (this.containerLowestKept) this.containerLowest.push(id);
   }
 
   /**
@@ -473,6 +491,11 @@ export class PrioGraphPlanner {
    */
   evictLowestBelow(priority: number): number {
     this.counters.droppedOnCapacity++;
+    if (!this.containerLowestKept) {
+      for (let index = 0; index < this.container.size; index++)
+        this.containerLowest.push(this.container.at(index));
+      this.containerLowestKept = true;
+    }
     const id = this.containerLowest.top();
     if (id < 0 || !(this.priority[id] < priority)) return -1;
     this.container.remove(id);
@@ -541,6 +564,17 @@ export class PrioGraphPlanner {
     this.refundedSinceReoffer = 0;
   }
 
+  /** The workers of `mask` with nothing in flight but the batch being filled now. */
+  private idleWorkers(mask: number): number {
+    let idle = 0;
+    for (let worker = 0; worker < this.workers; worker++) {
+      if ((mask & (1 << worker)) === 0) continue;
+      const inFlight = this.inFlightBatches[worker];
+      if (inFlight === 0 || (inFlight === 1 && this.openRecord[worker] >= 0)) idle |= 1 << worker;
+    }
+    return idle;
+  }
+
   /** Bit w set when worker w can take another transaction now. */
   private acceptingWorkers(): number {
     let mask = 0;
@@ -572,7 +606,13 @@ export class PrioGraphPlanner {
 
   private appendFromContainer(id: number): void {
     this.container.pop();
-    this.containerLowest.remove(id);
+    if (this.containerLowestKept) {
+      this.containerLowest.remove(id);
+      if (4 * this.container.size < this.pendingMax) {
+        this.containerLowest.clear();
+        this.containerLowestKept = false;
+      }
+    }
     this.state[id] = STATE_GRAPH;
     this.graph.insert(id);
   }
@@ -583,18 +623,6 @@ export class PrioGraphPlanner {
       this.lookAheadMax,
       Math.max(this.lookAheadMin, this.lookAheadPerFreeTransaction * this.freeCapacityTransactions()),
     );
-  }
-
-  /** Puts every transaction of the graph back in the container and empties the graph. */
-  private rebuildGraph(): void {
-    const graph = this.graph;
-    for (let index = 0; index < graph.size; index++) {
-      const id = graph.member(index);
-      this.state[id] = STATE_PENDING;
-      this.pushPending(id);
-    }
-    graph.reset();
-    this.counters.graphRebuilds++;
   }
 
   /** True when transaction a ranks above transaction b (higher priority; equal: older). */
@@ -612,32 +640,37 @@ export class PrioGraphPlanner {
   }
 
   /**
-   * Makes the graph the look-ahead window a fresh build would make — the `target` highest-priority
-   * pending transactions, with the same edges — keeping what it holds from the last call: it sheds its
-   * lowest transactions down to the target, then takes the container's best while they outrank its
-   * lowest (shedding that one when full). A transaction is appended only where that gives the edges of
-   * an insertion at its rank; otherwise the graph is rebuilt from scratch.
+   * Makes the window the `target` highest-priority pending transactions, keeping what the graph holds
+   * from the last call: newcomers that outrank the graph's lowest go in at their rank (shedding the
+   * lowest while the graph is at its size bound), then the container's best fill the graph up to the
+   * target, and the window's boundary is set. The graph holds up to graphMembersMax (the largest window
+   * without sleepers) so that the window can shrink and grow between calls without shedding anything.
    */
   private prepareWindow(target: number): void {
     const graph = this.graph;
-    while (graph.size > target) this.trimLowest();
+    const cap = Math.max(target, this.graphMembersMax);
+    while (graph.size > cap) this.trimLowest();
     for (;;) {
       const id = this.container.top();
-      if (id < 0 || graph.size === 0) break;
-      if (graph.size >= target) {
-        if (!this.outranks(id, graph.lowestNode())) break;
+      if (id < 0) break;
+      const lowest = graph.lowestNode();
+      if (lowest >= 0 && !this.outranks(id, lowest)) {
+        // Next in priority order: wanted only while the graph is short of the window.
+        if (graph.size >= target || !graph.hasRoomFor(this.lockCount[id])) break;
+      } else if (lowest >= 0 && (graph.size >= cap || !graph.hasRoomFor(this.lockCount[id]))) {
         this.trimLowest();
         continue;
       }
-      // Below the graph's lowest it is simply next in priority order; above it, its edges must not change.
-      const inOrder = !this.outranks(id, graph.lowestNode());
-      if (!graph.hasRoomFor(this.lockCount[id]) || (!inOrder && !graph.appendable(id))) {
-        this.rebuildGraph();
-        break;
-      }
       this.appendFromContainer(id);
     }
-    if (graph.size === 0) this.fillWindow(target);
+    graph.setWindow(target);
+  }
+
+  /** Widens the window to `count` nodes, taking the container's best into the graph where it is short. */
+  private extendWindow(count: number): void {
+    const graph = this.graph;
+    if (graph.size < count) this.fillWindow(count - graph.size);
+    graph.setWindow(count);
   }
 
   /**
@@ -652,7 +685,8 @@ export class PrioGraphPlanner {
     graph.beginCall();
     // Sleeping parked transactions would only fail again: like Agave's, the window looks past them.
     this.prepareWindow(this.windowTarget() + graph.sleeping);
-    while (graph.readyCount > 0 && accepting !== 0) {
+    let waitingForIdle = false;
+    while (graph.readyCount > 0 && accepting !== 0 && !waitingForIdle) {
       let acceptingCount = 0;
       for (let bits = accepting; bits !== 0; bits &= bits - 1) acceptingCount++;
       const target = Math.min(
@@ -665,6 +699,13 @@ export class PrioGraphPlanner {
         const id = graph.pop();
         if (id < 0) break;
         const result = this.trySchedule(id, accepting, target);
+        if (result === RESULT_WAIT_IDLE) {
+          // Nothing ranked below it would get an idle lane either; chains behind it wait for the next
+          // call (a completion), as it does. Not parked: it is the first offered then.
+          graph.ready.push(id);
+          waitingForIdle = true;
+          break;
+        }
         if (result === RESULT_UNSCHEDULABLE_CONFLICTS || result === RESULT_UNSCHEDULABLE_THREADS) {
           // It stays in the graph, blocking every later transaction it conflicts with (order is kept).
           this.counters.unschedulable++;
@@ -688,9 +729,10 @@ export class PrioGraphPlanner {
       // Successors are released only now, so a transaction never shares a batch with its predecessor.
       for (let index = 0; index < removedCount; index++) graph.remove(this.popped[index]);
       // Refill by what was popped: a parked transaction widens this call's look-ahead by one.
-      this.fillWindow(removedCount + parkedCount);
+      this.extendWindow(graph.windowCount + removedCount + parkedCount);
     }
     for (let worker = 0; worker < this.workers; worker++) this.sendOpen(worker);
+    graph.compact();
     return this.outputCount;
   }
 
@@ -728,7 +770,14 @@ export class PrioGraphPlanner {
       lockCount,
       this.allWorkers,
     );
-    const allowed = allowedByLocks & accepting;
+    let allowed = allowedByLocks & accepting;
+    if (allowed !== 0 && allowedByLocks === this.allWorkers) {
+      // It conflicts with nothing in flight: only an idle lane takes it (a second batch in flight on a
+      // busy lane is for the chains that must queue behind that lane's locks; a free transaction queued
+      // there would wait while another lane may go idle first).
+      allowed = this.idleWorkers(allowed);
+      if (allowed === 0) return RESULT_WAIT_IDLE;
+    }
     if (allowed === 0) {
       if (allowedByLocks === 0) {
         this.parkedOn = this.locks.conflictingWorkers(this.lockAccount, this.lockWritable, base, lockCount);

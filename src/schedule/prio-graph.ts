@@ -1,25 +1,39 @@
-// The look-ahead dependency graph, after Agave's prio-graph: transactions are inserted in priority
-// order and each gets edges only from the previous conflicting transactions on each of its accounts —
-// a write depends on the last writer (or on every reader since it), a read on the last writer — so the
-// graph stays linear in the number of locks. pop() yields the highest-priority transaction with no
-// predecessor in the graph. A popped transaction then either leaves (remove(): scheduled, or put off to
-// the next slot — its successors are released) or is parked (it could not be scheduled now: it stays,
-// still blocking its successors, and is offered again at the next beginCall()).
+// The look-ahead dependency graph, after Agave's prio-graph: a transaction is blocked while a
+// higher-ranked transaction in the graph conflicts with it (a write against any use of the same
+// account, a read against a write), so conflicting transactions leave in priority order. pop() yields
+// the highest-priority unblocked transaction of the window. A popped transaction then either leaves
+// (remove(): scheduled, or put off to the next slot — what it blocked may run) or is parked (it could not
+// be scheduled now: it stays, still blocking, and sleeps until a worker it waits for completes a batch).
 //
-// Unlike Agave's, which is rebuilt for every scheduling call, this graph persists between calls, and
-// stays what a rebuild over its nodes in priority order would give: a removed node had no predecessor
-// left, and the lowest-ranked nodes (trimLowest(), which the planner uses to keep the window to its
-// size) have no successor left, so either leaves the edges among the remaining nodes as a rebuild would
-// make them (two remaining conflicting nodes stay connected through nodes that are themselves blocked).
-// The planner appends in priority order, or out of order only where that changes no edge
-// (appendable()), and rebuilds (reset() and insert again) otherwise. Nodes are transaction ids; locks
-// are read from the planner's per-transaction arrays (`stride` locks per transaction). All storage is
-// preallocated; per-account state is stamped with a graph epoch, so reset() is O(nodes). An edge into a
-// trimmed node stays on its source's list, marked stale by the node's generation, until the source
-// leaves; when stale edges fill the edge store, hasRoomFor() says no and the planner rebuilds.
+// Representation: per account, the graph's users of it in rank order (a doubly linked list over lock
+// entries), each entry flagged blocked when a conflicting entry precedes it in that list (a write: any
+// entry before it; a read: a write before it, i.e. the entry before it is a write or a blocked read). A
+// transaction's in-degree is its count of blocked entries. A transaction can be inserted at any rank:
+// it walks each account's list from the lowest end to its place, and only the entries right after it
+// can change state (a run of reads up to the first write) — the same on removal. So unlike Agave's,
+// which is rebuilt for every scheduling call, this graph persists between calls and takes newcomers at
+// their rank, never rebuilt; it is always what a build over its nodes in priority order would give.
+//
+// The window: members are also kept in one array in rank order; the first `windowCount` live members are
+// the look-ahead window, the only ones pop() offers. The rest (the reserve) stay in the graph with their
+// state kept, so moving the window's boundary (setWindow) costs nothing per member beyond a ready-heap
+// push or removal for an unblocked one — the planner moves it every call as the free batch room changes,
+// where shedding and re-inserting members would redo every lock. A member leaving the window loses its
+// parked state (it is offered again when it re-enters). Removed members leave holes in the rank array,
+// squeezed out by compact() (the planner calls it at the end of each scheduling call; insert() compacts
+// first). All storage is preallocated; nothing is allocated per transaction.
 import { IndexedHeap } from "./prio-graph-heap.ts";
 
 const NONE = -1;
+
+/** The size class of a block for `lockCount` ≥ 1 entries: blocks hold 2^class entries. */
+function sizeClass(lockCount: number): number {
+  return lockCount <= 1 ? 0 : 32 - Math.clz32(lockCount - 1);
+}
+
+function blockSize(lockCount: number): number {
+  return 1 << sizeClass(lockCount);
+}
 
 export interface PrioGraphLocks {
   /** Account index of lock i of transaction t at [t × stride + i]. */
@@ -30,23 +44,17 @@ export interface PrioGraphLocks {
 }
 
 export class PrioGraph {
-  /** Locks of nodes in the graph at most (bounds the edge store). */
+  /** Locks of nodes in the graph at most. */
   readonly locksMax: number;
   readonly ready: IndexedHeap;
   private readonly locks: PrioGraphLocks;
   private readonly priority: Float64Array;
   private readonly sequence: Float64Array;
-  /** Graph nodes, lowest rank first (the window's lower end). */
-  private readonly lowest: IndexedHeap;
   // Per node.
   private readonly inGraph: Uint8Array;
-  private readonly generation: Int32Array;
+  private readonly inWindow: Uint8Array;
   private readonly isParked: Uint8Array;
   private readonly inDegree: Int32Array;
-  private readonly edgeHead: Int32Array;
-  private readonly memberAt: Int32Array;
-  private readonly members: Int32Array;
-  private memberCount = 0;
   private readonly parked: Int32Array;
   private parkedCount = 0;
   /** Per parked node: the workers whose completed batches may let it run. */
@@ -54,39 +62,32 @@ export class PrioGraph {
   private wokenWorkers = 0;
   private sleepingCount = 0;
   private locksUsed = 0;
-  // Edges: a bump allocator with a free list, both emptied in O(1) by reset().
-  private readonly edgeTo: Int32Array;
-  private readonly edgeToGeneration: Int32Array;
-  private readonly edgeNext: Int32Array;
-  private readonly edgeFree: Int32Array;
-  private edgeFreeTop = 0;
-  private edgeBump = 0;
-  // Per lock entry (t × stride + i). A read: its links in the account's list of readers in the graph, in
-  // insertion order (a writer does not empty it: the readers since the last write are the list's tail
-  // after that writer's insertion serial). A write: the writer it followed, to restore when trimmed.
-  private readonly readerNext: Int32Array;
-  private readonly readerPrev: Int32Array;
-  private readonly readerListed: Uint8Array;
-  private readonly prevWriter: Int32Array;
-  private readonly prevWriterGeneration: Int32Array;
-  private readonly prevWriterSerial: Float64Array;
-  /** Per node: the serial of its insertion (increasing). */
-  private readonly insertSerial: Float64Array;
-  private serialCounter = 0;
-  // Per account, valid when accountEpoch equals the graph epoch.
-  private readonly accountEpoch: Int32Array;
-  private readonly lastWriter: Int32Array;
-  private readonly lastWriterSerial: Float64Array;
-  private readonly readerHead: Int32Array;
-  private readonly readerTail: Int32Array;
-  private readonly users: Int32Array;
-  private readonly writers: Int32Array;
-  /** Lowest-ranked user / writer appended since the account last had none (a bound: never raised on removal). */
-  private readonly minUserPriority: Float64Array;
-  private readonly minUserSequence: Float64Array;
-  private readonly minWriterPriority: Float64Array;
-  private readonly minWriterSequence: Float64Array;
-  private epoch = 1;
+  private memberCount = 0;
+  // Members in rank order (highest first), with holes where members were removed since compact().
+  private readonly order: Int32Array;
+  private orderLength = 0;
+  private holes = 0;
+  /** The window is the live members of order[0 .. windowEnd), windowCount of them. */
+  private windowEnd = 0;
+  private windowCountValue = 0;
+  // Lock entries of the graph's members, in a pool of their own (a node's entries are a block of a
+  // power-of-two size, recycled per size class): compact, so the list walks stay in cache, where
+  // indexing by the planner's 128-lock stride would spread them over megabytes.
+  private readonly entryBase: Int32Array;
+  private readonly entryNode: Int32Array;
+  private readonly entryWritable: Uint8Array;
+  /** Links in its account's list, and whether a conflicting entry precedes it. */
+  private readonly entryPrev: Int32Array;
+  private readonly entryNext: Int32Array;
+  private readonly entryBlocked: Uint8Array;
+  private readonly poolEntries: number;
+  private poolBump = 0;
+  /** Per size class c (blocks of 2^c entries): freed blocks. */
+  private readonly freeBlocks: Int32Array[] = [];
+  private readonly freeBlockCount: Int32Array;
+  // Per account: its list's highest- and lowest-ranked entries.
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
 
   constructor(
     transactionsMax: number,
@@ -101,66 +102,70 @@ export class PrioGraph {
     this.priority = priority;
     this.sequence = sequence;
     this.ready = new IndexedHeap(transactionsMax, priority, sequence, true);
-    this.lowest = new IndexedHeap(transactionsMax, priority, sequence, false);
     this.inGraph = new Uint8Array(transactionsMax);
-    this.generation = new Int32Array(transactionsMax);
+    this.inWindow = new Uint8Array(transactionsMax);
     this.isParked = new Uint8Array(transactionsMax);
     this.inDegree = new Int32Array(transactionsMax);
-    this.edgeHead = new Int32Array(transactionsMax).fill(NONE);
-    this.memberAt = new Int32Array(transactionsMax).fill(NONE);
-    this.members = new Int32Array(transactionsMax);
     this.parked = new Int32Array(transactionsMax);
     this.parkMask = new Int32Array(transactionsMax);
-    // Each edge is charged to one lock entry of a live node, which is charged at most two.
-    const edgesMax = 2 * locksMax;
-    this.edgeTo = new Int32Array(edgesMax);
-    this.edgeToGeneration = new Int32Array(edgesMax);
-    this.edgeNext = new Int32Array(edgesMax);
-    this.edgeFree = new Int32Array(edgesMax);
-    const entries = transactionsMax * locks.stride;
-    this.readerNext = new Int32Array(entries);
-    this.readerPrev = new Int32Array(entries);
-    this.readerListed = new Uint8Array(entries);
-    this.prevWriter = new Int32Array(entries);
-    this.prevWriterGeneration = new Int32Array(entries);
-    this.prevWriterSerial = new Float64Array(entries);
-    this.insertSerial = new Float64Array(transactionsMax);
-    this.accountEpoch = new Int32Array(accountsMax);
-    this.lastWriter = new Int32Array(accountsMax);
-    this.lastWriterSerial = new Float64Array(accountsMax);
-    this.readerHead = new Int32Array(accountsMax);
-    this.readerTail = new Int32Array(accountsMax);
-    this.users = new Int32Array(accountsMax);
-    this.writers = new Int32Array(accountsMax);
-    this.minUserPriority = new Float64Array(accountsMax);
-    this.minUserSequence = new Float64Array(accountsMax);
-    this.minWriterPriority = new Float64Array(accountsMax);
-    this.minWriterSequence = new Float64Array(accountsMax);
+    this.order = new Int32Array(transactionsMax);
+    // Blocks round lock counts up to a power of two: at most twice the budget, plus one largest block.
+    this.poolEntries = 2 * locksMax + blockSize(locks.stride);
+    this.entryBase = new Int32Array(transactionsMax);
+    this.entryNode = new Int32Array(this.poolEntries);
+    this.entryWritable = new Uint8Array(this.poolEntries);
+    this.entryPrev = new Int32Array(this.poolEntries);
+    this.entryNext = new Int32Array(this.poolEntries);
+    this.entryBlocked = new Uint8Array(this.poolEntries);
+    const classes = sizeClass(locks.stride) + 1;
+    this.freeBlockCount = new Int32Array(classes);
+    for (let sizeClassIndex = 0; sizeClassIndex < classes; sizeClassIndex++)
+      this.freeBlocks.push(new Int32Array(Math.ceil(this.poolEntries / (1 << sizeClassIndex))));
+    this.head = new Int32Array(accountsMax).fill(NONE);
+    this.tail = new Int32Array(accountsMax).fill(NONE);
   }
 
-  /** Nodes in the graph (ready, blocked or parked). */
+  /** Nodes in the graph (window and reserve; ready, blocked or parked). */
   get size(): number {
     return this.memberCount;
+  }
+
+  /** Nodes in the window. */
+  get windowCount(): number {
+    return this.windowCountValue;
   }
 
   get readyCount(): number {
     return this.ready.size;
   }
 
-  /** The i-th node in the graph (any order), for 0 ≤ i < size. */
-  member(index: number): number {
-    return this.members[index];
-  }
-
-  /** True when a transaction with `lockCount` locks still fits the lock budget and the edge store. */
+  /** True when a transaction with `lockCount` locks still fits the lock budget (and the entry pool). */
   hasRoomFor(lockCount: number): boolean {
+    if (this.locksUsed + lockCount > this.locksMax) return false;
     return (
-      this.locksUsed + lockCount <= this.locksMax &&
-      this.edgeBump - this.edgeFreeTop + 2 * lockCount <= this.edgeTo.length
+      lockCount === 0 ||
+      this.memberCount === 0 ||
+      this.freeBlockCount[sizeClass(lockCount)] > 0 ||
+      this.poolBump + blockSize(lockCount) <= this.poolEntries
     );
   }
 
-  /** True while `id` is in the graph with a predecessor still in it. */
+  private allocateEntries(lockCount: number): number {
+    if (lockCount === 0) return 0;
+    if (this.memberCount === 0) {
+      // Empty: every block is free, whatever its class (blocks freed to one class never serve another).
+      this.poolBump = 0;
+      this.freeBlockCount.fill(0);
+    }
+    const sizeClassIndex = sizeClass(lockCount);
+    if (this.freeBlockCount[sizeClassIndex] > 0)
+      return this.freeBlocks[sizeClassIndex][--this.freeBlockCount[sizeClassIndex]];
+    const base = this.poolBump;
+    this.poolBump += 1 << sizeClassIndex;
+    return base;
+  }
+
+  /** True while `id` is in the graph with a conflicting higher-ranked node in it. */
   isBlocked(id: number): boolean {
     return this.inGraph[id] === 1 && this.inDegree[id] > 0;
   }
@@ -170,32 +175,41 @@ export class PrioGraph {
     return this.inGraph[id] === 1;
   }
 
-  /** The lowest-ranked node, or -1 when the graph is empty. */
-  lowestNode(): number {
-    return this.lowest.top();
+  /** True while `id` is in the window. */
+  isInWindow(id: number): boolean {
+    return this.inWindow[id] === 1;
   }
 
-  /** Empties the graph (the caller takes the nodes back first, through member()). */
-  reset(): void {
-    for (let index = 0; index < this.memberCount; index++) {
-      const id = this.members[index];
-      this.inGraph[id] = 0;
-      this.isParked[id] = 0;
-      this.memberAt[id] = NONE;
-      this.edgeHead[id] = NONE;
+  /** True when transaction a ranks above b (higher priority; equal priorities: the older). */
+  private outranks(a: number, b: number): boolean {
+    const priorityA = this.priority[a];
+    const priorityB = this.priority[b];
+    return priorityA > priorityB || (priorityA === priorityB && this.sequence[a] < this.sequence[b]);
+  }
+
+  /** The lowest-ranked node, or -1 when the graph is empty. */
+  lowestNode(): number {
+    while (this.orderLength > 0 && this.inGraph[this.order[this.orderLength - 1]] === 0) {
+      this.orderLength--;
+      this.holes--;
     }
-    this.memberCount = 0;
-    this.lowest.clear();
-    this.parkedCount = 0;
-    this.locksUsed = 0;
-    this.ready.clear();
-    this.edgeFreeTop = 0;
-    this.edgeBump = 0;
-    this.epoch++;
-    if (this.epoch === 0x7fffffff) {
-      this.accountEpoch.fill(0);
-      this.epoch = 1;
+    if (this.windowEnd > this.orderLength) this.windowEnd = this.orderLength;
+    return this.orderLength === 0 ? -1 : this.order[this.orderLength - 1];
+  }
+
+  /** Squeezes the holes left by removed nodes out of the rank array. */
+  compact(): void {
+    if (this.holes === 0) return;
+    const order = this.order;
+    let kept = 0;
+    for (let index = 0; index < this.orderLength; index++) {
+      const id = order[index];
+      if (this.inGraph[id] === 1) order[kept++] = id;
     }
+    this.orderLength = kept;
+    this.holes = 0;
+    // Every live node before the boundary is in the window.
+    this.windowEnd = this.windowCountValue;
   }
 
   /** A batch on `worker` completed: transactions parked on it are offered again at the next call. */
@@ -218,137 +232,143 @@ export class PrioGraph {
     let kept = 0;
     for (let index = 0; index < this.parkedCount; index++) {
       const id = this.parked[index];
-      if (this.isParked[id] === 0) continue; // trimmed since
+      if (this.isParked[id] === 0) continue; // left the window or the graph since
       if ((this.parkMask[id] & woken) === 0) {
         this.parked[kept++] = id;
         continue;
       }
       this.isParked[id] = 0;
-      this.ready.push(id);
+      if (this.inDegree[id] === 0) this.ready.push(id);
     }
     this.parkedCount = kept;
     this.sleepingCount = kept;
   }
 
-  private touch(account: number): void {
-    if (this.accountEpoch[account] === this.epoch) return;
-    this.accountEpoch[account] = this.epoch;
-    this.lastWriter[account] = NONE;
-    this.readerHead[account] = NONE;
-    this.readerTail[account] = NONE;
-    this.users[account] = 0;
-    this.writers[account] = 0;
+  /**
+   * Moves the window's boundary so that it holds the `count` highest-ranked nodes (all of them when
+   * fewer). Nodes entering it are offered when unblocked; nodes leaving it are withdrawn and unparked.
+   */
+  setWindow(count: number): void {
+    const target = Math.min(count, this.memberCount);
+    const order = this.order;
+    while (this.windowCountValue < target) {
+      const id = order[this.windowEnd++];
+      if (this.inGraph[id] === 0) continue;
+      this.inWindow[id] = 1;
+      this.windowCountValue++;
+      if (this.inDegree[id] === 0) this.ready.push(id);
+    }
+    while (this.windowCountValue > target) {
+      const id = order[--this.windowEnd];
+      if (this.inGraph[id] === 0) continue;
+      this.leaveWindow(id);
+    }
   }
 
-  /** True when a ranks below b (lower priority; equal priorities: the newer ranks lower). */
-  private below(priorityA: number, sequenceA: number, priorityB: number, sequenceB: number): boolean {
-    return priorityA < priorityB || (priorityA === priorityB && sequenceA > sequenceB);
+  private leaveWindow(id: number): void {
+    this.inWindow[id] = 0;
+    this.windowCountValue--;
+    this.ready.remove(id);
+    if (this.isParked[id] === 1) {
+      this.isParked[id] = 0;
+      this.sleepingCount--;
+    }
+  }
+
+  private block(id: number): void {
+    if (this.inDegree[id]++ === 0) this.ready.remove(id);
+  }
+
+  private unblock(id: number): void {
+    if (--this.inDegree[id] === 0 && this.inWindow[id] === 1 && this.isParked[id] === 0) this.ready.push(id);
   }
 
   /**
-   * True when transaction `id` may be appended although it may rank above nodes already in the graph:
-   * it conflicts with no node ranking below it, so its edges are those of an insertion at its rank.
-   * (Conservative: may say no where yes would do; never the reverse.)
+   * Inserts transaction `id` at its rank (outside the window unless it ranks above the window's lowest,
+   * which then holds one more node: setWindow() brings it back to size).
    */
-  appendable(id: number): boolean {
-    const { account: accounts, writable, count, stride } = this.locks;
-    const base = id * stride;
-    const priority = this.priority[id];
-    const sequence = this.sequence[id];
-    for (let lock = 0; lock < count[id]; lock++) {
-      const account = accounts[base + lock];
-      if (this.accountEpoch[account] !== this.epoch) continue;
-      if (writable[base + lock] === 1) {
-        if (
-          this.users[account] > 0 &&
-          this.below(this.minUserPriority[account], this.minUserSequence[account], priority, sequence)
-        )
-          return false;
-      } else if (
-        this.writers[account] > 0 &&
-        this.below(this.minWriterPriority[account], this.minWriterSequence[account], priority, sequence)
-      )
-        return false;
-    }
-    return true;
-  }
-
-  private addEdge(from: number, to: number): void {
-    const edge = this.edgeFreeTop > 0 ? this.edgeFree[--this.edgeFreeTop] : this.edgeBump++;
-    this.edgeTo[edge] = to;
-    this.edgeToGeneration[edge] = this.generation[to];
-    this.edgeNext[edge] = this.edgeHead[from];
-    this.edgeHead[from] = edge;
-    this.inDegree[to]++;
-  }
-
-  /** Appends transaction `id` (see appendable() when it may rank above nodes already in). */
   insert(id: number): void {
     const { account: accounts, writable, count, stride } = this.locks;
     const lockCount = count[id];
     if (!this.hasRoomFor(lockCount)) throw new RangeError("prio-graph: lock budget exceeded");
+    this.compact();
+    const entries = this.allocateEntries(lockCount);
+    this.entryBase[id] = entries;
     this.locksUsed += lockCount;
     this.inGraph[id] = 1;
-    this.generation[id] = (this.generation[id] + 1) | 0;
-    this.lowest.push(id);
+    this.inWindow[id] = 0;
+    this.isParked[id] = 0;
     this.inDegree[id] = 0;
-    this.edgeHead[id] = NONE;
-    this.memberAt[id] = this.memberCount;
-    this.members[this.memberCount++] = id;
-    const priority = this.priority[id];
-    const sequence = this.sequence[id];
-    const serial = ++this.serialCounter;
-    this.insertSerial[id] = serial;
-    const base = id * stride;
-    for (let lock = 0; lock < lockCount; lock++) {
-      const entry = base + lock;
-      const account = accounts[entry];
-      this.touch(account);
-      if (
-        this.users[account] === 0 ||
-        this.below(priority, sequence, this.minUserPriority[account], this.minUserSequence[account])
-      ) {
-        this.minUserPriority[account] = priority;
-        this.minUserSequence[account] = sequence;
+    this.memberCount++;
+    // Its place in the rank array: usually the end (the planner takes the container in priority order).
+    const order = this.order;
+    let at = this.orderLength;
+    if (at > 0 && this.outranks(id, order[at - 1])) {
+      let low = 0;
+      let high = at - 1;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (this.outranks(id, order[middle])) high = middle;
+        else low = middle + 1;
       }
-      this.users[account]++;
-      const writer = this.lastWriter[account];
-      if (writable[entry] === 1) {
-        if (
-          this.writers[account] === 0 ||
-          this.below(priority, sequence, this.minWriterPriority[account], this.minWriterSequence[account])
-        ) {
-          this.minWriterPriority[account] = priority;
-          this.minWriterSequence[account] = sequence;
-        }
-        this.writers[account]++;
-        // A write waits for every reader since the last write (the list's tail), else for the last writer.
-        const since = writer === NONE ? -1 : this.lastWriterSerial[account];
-        let reader = this.readerTail[account];
-        let readers = 0;
-        while (reader !== NONE && this.insertSerial[(reader / stride) | 0] > since) {
-          this.addEdge((reader / stride) | 0, id);
-          readers++;
-          reader = this.readerPrev[reader];
-        }
-        if (readers === 0 && writer !== NONE) this.addEdge(writer, id);
-        this.prevWriter[entry] = writer;
-        this.prevWriterGeneration[entry] = writer === NONE ? 0 : this.generation[writer];
-        this.prevWriterSerial[entry] = writer === NONE ? -1 : this.lastWriterSerial[account];
-        this.lastWriter[account] = id;
-        this.lastWriterSerial[account] = serial;
+      at = low;
+      order.copyWithin(at + 1, at, this.orderLength);
+    }
+    order[at] = id;
+    this.orderLength++;
+    if (at < this.windowEnd) {
+      this.inWindow[id] = 1;
+      this.windowCountValue++;
+      this.windowEnd++;
+    }
+    const fromHead = 2 * at < this.orderLength;
+    const base = id * stride;
+    const entryNode = this.entryNode;
+    const entryWritable = this.entryWritable;
+    for (let lock = 0; lock < lockCount; lock++) {
+      const entry = entries + lock;
+      const account = accounts[base + lock];
+      const writes = writable[base + lock] === 1;
+      entryNode[entry] = id;
+      entryWritable[entry] = writes ? 1 : 0;
+      // Its place in the account's list, walked to from the end nearer its rank in the graph.
+      let previous: number;
+      let next: number;
+      if (fromHead) {
+        next = this.head[account];
+        while (next !== NONE && this.outranks(entryNode[next], id)) next = this.entryNext[next];
+        previous = next === NONE ? this.tail[account] : this.entryPrev[next];
       } else {
-        if (writer !== NONE) this.addEdge(writer, id);
-        const tail = this.readerTail[account];
-        this.readerPrev[entry] = tail;
-        this.readerNext[entry] = NONE;
-        if (tail !== NONE) this.readerNext[tail] = entry;
-        else this.readerHead[account] = entry;
-        this.readerTail[account] = entry;
-        this.readerListed[entry] = 1;
+        previous = this.tail[account];
+        while (previous !== NONE && this.outranks(id, entryNode[previous]))
+          previous = this.entryPrev[previous];
+        next = previous === NONE ? this.head[account] : this.entryNext[previous];
+      }
+      this.entryPrev[entry] = previous;
+      this.entryNext[entry] = next;
+      if (previous === NONE) this.head[account] = entry;
+      else this.entryNext[previous] = entry;
+      if (next === NONE) this.tail[account] = entry;
+      else this.entryPrev[next] = entry;
+      const blocked =
+        previous !== NONE && (writes || entryWritable[previous] === 1 || this.entryBlocked[previous] === 1);
+      this.entryBlocked[entry] = blocked ? 1 : 0;
+      if (blocked) this.inDegree[id]++;
+      if (writes) {
+        // Everything after a write is blocked: block the unblocked run after it (reads, then one write).
+        for (let after = next; after !== NONE; after = this.entryNext[after]) {
+          if (this.entryBlocked[after] === 1) break;
+          this.entryBlocked[after] = 1;
+          this.block(entryNode[after]);
+          if (entryWritable[after] === 1) break;
+        }
+      } else if (next !== NONE && entryWritable[next] === 1 && this.entryBlocked[next] === 0) {
+        // A read blocks only a write that had nothing before it.
+        this.entryBlocked[next] = 1;
+        this.block(entryNode[next]);
       }
     }
-    if (this.inDegree[id] === 0) this.ready.push(id);
+    if (this.inDegree[id] === 0 && this.inWindow[id] === 1) this.ready.push(id);
   }
 
   /** Removes and returns the highest-priority ready transaction, or -1; it stays in the graph until remove() or park(). */
@@ -357,8 +377,8 @@ export class PrioGraph {
   }
 
   /**
-   * A popped transaction that could not be scheduled now: it keeps blocking its successors and sleeps
-   * until one of `workers` (a bit mask) completes a batch.
+   * A popped transaction that could not be scheduled now: it keeps blocking and sleeps until one of
+   * `workers` (a bit mask) completes a batch.
    */
   park(id: number, workers: number): void {
     this.isParked[id] = 1;
@@ -367,79 +387,72 @@ export class PrioGraph {
     this.sleepingCount++;
   }
 
-  /** A popped transaction leaves the graph (scheduled, or put off): its successors are released. */
+  /** A popped transaction leaves the graph (scheduled, or put off): what it blocked may run. */
   remove(id: number): void {
-    this.detach(id, true);
+    this.detach(id);
+    this.holes++;
   }
 
   /**
-   * Takes the lowest-ranked node out (the window shrinks from its lower end); returns it, or -1. It has
-   * no successor left in the graph; edges into it go stale. It may have been ready, parked or blocked.
+   * Takes the lowest-ranked node out (the graph shrinks from its lower end); returns it, or -1. It
+   * blocks nothing. It may have been ready, parked or blocked, in the window or not.
    */
   trimLowest(): number {
-    const id = this.lowest.top();
+    const id = this.lowestNode();
     if (id < 0) return -1;
+    this.orderLength--;
+    if (this.windowEnd > this.orderLength) this.windowEnd = this.orderLength;
+    this.detach(id);
+    return id;
+  }
+
+  private detach(id: number): void {
+    if (this.inWindow[id] === 1) this.leaveWindow(id);
+    const { account: accounts, count, stride } = this.locks;
+    const base = id * stride;
+    const lockCount = count[id];
+    const entries = this.entryBase[id];
+    const entryNode = this.entryNode;
+    const entryWritable = this.entryWritable;
+    for (let lock = 0; lock < lockCount; lock++) {
+      const entry = entries + lock;
+      const account = accounts[base + lock];
+      const previous = this.entryPrev[entry];
+      const next = this.entryNext[entry];
+      if (previous === NONE) this.head[account] = next;
+      else this.entryNext[previous] = next;
+      if (next === NONE) this.tail[account] = previous;
+      else this.entryPrev[next] = previous;
+      // The run after it may lose its only conflicting predecessor: reads while no write precedes them,
+      // then the first write if nothing precedes it.
+      let anyBefore = previous !== NONE;
+      const writeBefore =
+        previous !== NONE && (entryWritable[previous] === 1 || this.entryBlocked[previous] === 1);
+      for (let after = next; after !== NONE; after = this.entryNext[after]) {
+        if (entryWritable[after] === 1) {
+          if (!anyBefore && this.entryBlocked[after] === 1) {
+            this.entryBlocked[after] = 0;
+            this.unblock(entryNode[after]);
+          }
+          break;
+        }
+        if (writeBefore || this.entryBlocked[after] === 0) break; // this read, and what follows, unchanged
+        this.entryBlocked[after] = 0;
+        this.unblock(entryNode[after]);
+        anyBefore = true;
+      }
+    }
     this.ready.remove(id);
     if (this.isParked[id] === 1) {
       this.isParked[id] = 0;
       this.sleepingCount--;
     }
-    this.detach(id, false);
-    return id;
-  }
-
-  private detach(id: number, releaseSuccessors: boolean): void {
-    const { account: accounts, writable, count, stride } = this.locks;
-    const base = id * stride;
-    const lockCount = count[id];
-    for (let lock = 0; lock < lockCount; lock++) {
-      const entry = base + lock;
-      const account = accounts[entry];
-      if (writable[entry] === 1) {
-        if (this.lastWriter[account] === id) {
-          // Back to the writer before it, if still here (only a trimmed node can have one).
-          const previous = this.prevWriter[entry];
-          const live =
-            previous !== NONE &&
-            this.inGraph[previous] === 1 &&
-            this.generation[previous] === this.prevWriterGeneration[entry];
-          this.lastWriter[account] = live ? previous : NONE;
-          this.lastWriterSerial[account] = live ? this.prevWriterSerial[entry] : -1;
-        }
-        this.writers[account]--;
-      } else if (this.readerListed[entry] === 1) {
-        const next = this.readerNext[entry];
-        const prev = this.readerPrev[entry];
-        if (prev === NONE) this.readerHead[account] = next;
-        else this.readerNext[prev] = next;
-        if (next === NONE) this.readerTail[account] = prev;
-        else this.readerPrev[next] = prev;
-        this.readerListed[entry] = 0;
-      }
-      this.users[account]--;
+    if (lockCount > 0) {
+      const sizeClassIndex = sizeClass(lockCount);
+      this.freeBlocks[sizeClassIndex][this.freeBlockCount[sizeClassIndex]++] = entries;
     }
-    let edge = this.edgeHead[id];
-    while (edge !== NONE) {
-      const to = this.edgeTo[edge];
-      if (
-        releaseSuccessors &&
-        this.inGraph[to] === 1 &&
-        this.edgeToGeneration[edge] === this.generation[to] &&
-        --this.inDegree[to] === 0
-      )
-        this.ready.push(to);
-      const next = this.edgeNext[edge];
-      this.edgeFree[this.edgeFreeTop++] = edge;
-      edge = next;
-    }
-    this.edgeHead[id] = NONE;
     this.locksUsed -= lockCount;
     this.inGraph[id] = 0;
-    this.lowest.remove(id);
-    const at = this.memberAt[id];
-    const last = this.members[--this.memberCount];
-    this.members[at] = last;
-    this.memberAt[last] = at;
-    this.memberAt[id] = NONE;
+    this.memberCount--;
   }
 }

@@ -38,6 +38,8 @@ export interface SendOptions {
   skipPreflight: boolean;
   preflightCommitment: Commitment;
   maxRetries: number | null;
+  /** The HTTP connection the request came on (server/connection-id.ts), when the server knows it. */
+  connectionId?: number;
 }
 
 export type BackendEvent =

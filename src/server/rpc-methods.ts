@@ -33,7 +33,20 @@ export const MAX_MULTIPLE_ACCOUNTS = 100;
 export const MAX_SIGNATURE_STATUSES = 256;
 export const MAX_LAMPORTS_U64 = 0xffff_ffff_ffff_ffffn;
 
-type Handler = (params: unknown[], backend: RpcBackend, apiVersion: string) => Promise<unknown>;
+/** What the server knows of the request beyond its body. */
+export interface RequestContext {
+  /** The HTTP connection it came on (connection-id.ts); absent when unknown. */
+  connectionId?: number;
+}
+
+type Handler = (
+  params: unknown[],
+  backend: RpcBackend,
+  apiVersion: string,
+  context: RequestContext,
+) => Promise<unknown>;
+
+const NO_CONTEXT: RequestContext = {};
 
 const withContext = (slot: number, apiVersion: string, value: unknown) => ({
   context: { apiVersion, slot },
@@ -152,12 +165,13 @@ const handlers: Record<string, Handler> = {
       answer.accounts.map((account) => (account ? encodeAccount(account, encoding, slice) : null)),
     );
   },
-  async sendTransaction(params, backend) {
+  async sendTransaction(params, backend, _apiVersion, context) {
     const { bytes, config } = readTransaction(params, "sendTransaction");
     const outcome = await backend.sendTransaction(bytes, {
       skipPreflight: optionalBoolean(config, "skipPreflight", false),
       preflightCommitment: commitmentOf(config, "preflightCommitment"),
       maxRetries: optionalNonNegativeInteger(config, "maxRetries"),
+      connectionId: context.connectionId,
     });
     if (outcome.accepted) return outcome.signature;
     const rejection = outcome.rejection;
@@ -235,6 +249,7 @@ export async function callMethod(
   rawParams: unknown,
   backend: RpcBackend,
   apiVersion: string,
+  context: RequestContext = NO_CONTEXT,
 ): Promise<unknown> {
   if (backend.upstreamRouting !== undefined && backend.passThrough !== undefined) {
     const routing = await backend.upstreamRouting();
@@ -247,5 +262,5 @@ export async function callMethod(
   }
   const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
   if (handler === undefined) throw methodNotFound();
-  return handler(paramsArray(method, rawParams), backend, apiVersion);
+  return handler(paramsArray(method, rawParams), backend, apiVersion, context);
 }

@@ -3,6 +3,7 @@
 // /health (text ok / behind / unknown), /status and /metrics from injected callbacks.
 import type { Server } from "bun";
 import { bankError, RPC_SERVER_BIND_FAILED } from "../bank/bank-errors.ts";
+import { connectionId } from "./connection-id.ts";
 import {
   asRequest,
   errorResponse,
@@ -17,7 +18,7 @@ import {
 import { EMULATED_SOLANA_CORE_VERSION } from "./local-backend.ts";
 import { type PubsubConnection, PubsubHub } from "./pubsub.ts";
 import type { RpcBackend } from "./rpc-backend.ts";
-import { callMethod } from "./rpc-methods.ts";
+import { callMethod, type RequestContext } from "./rpc-methods.ts";
 
 export const DEFAULT_RPC_HOST = "127.0.0.1";
 export const DEFAULT_RPC_PORT = 7799;
@@ -51,7 +52,13 @@ export interface RpcServer {
   stop(): Promise<void>;
 }
 
-async function handleOne(value: unknown, backend: RpcBackend, apiVersion: string, observe: RpcObserver) {
+async function handleOne(
+  value: unknown,
+  backend: RpcBackend,
+  apiVersion: string,
+  observe: RpcObserver,
+  context: RequestContext,
+) {
   const id = requestIdOf(value);
   const startedMs = performance.now();
   const method =
@@ -62,7 +69,7 @@ async function handleOne(value: unknown, backend: RpcBackend, apiVersion: string
     const request = asRequest(value);
     const response = successResponse(
       request.id,
-      await callMethod(request.method, request.params, backend, apiVersion),
+      await callMethod(request.method, request.params, backend, apiVersion, context),
     );
     observe(method, null, (performance.now() - startedMs) / 1000);
     return response;
@@ -78,6 +85,7 @@ async function handleJsonRpc(
   backend: RpcBackend,
   apiVersion: string,
   observe: RpcObserver,
+  context: RequestContext,
 ): Promise<unknown> {
   let parsed: unknown;
   try {
@@ -87,7 +95,7 @@ async function handleJsonRpc(
     observe(null, error.code, 0);
     return errorResponse(null, error);
   }
-  if (!Array.isArray(parsed)) return handleOne(parsed, backend, apiVersion, observe);
+  if (!Array.isArray(parsed)) return handleOne(parsed, backend, apiVersion, observe, context);
   if (parsed.length === 0) {
     observe(null, -32600, 0);
     return errorResponse(null, invalidRequest());
@@ -100,7 +108,7 @@ async function handleJsonRpc(
     );
   }
   const responses = [];
-  for (const item of parsed) responses.push(await handleOne(item, backend, apiVersion, observe));
+  for (const item of parsed) responses.push(await handleOne(item, backend, apiVersion, observe, context));
   return responses;
 }
 
@@ -134,7 +142,7 @@ export function startRpcServer(options: RpcServerOptions): RpcServer {
         hostname: host,
         port,
         maxRequestBodySize: REQUEST_BODY_BYTES_MAX,
-        async fetch(request) {
+        async fetch(request, server) {
           const url = new URL(request.url);
           if (request.method === "GET" && url.pathname === "/health") {
             return new Response(await backend.getHealth(), { headers: { "content-type": "text/plain" } });
@@ -152,11 +160,14 @@ export function startRpcServer(options: RpcServerOptions): RpcServer {
           if (request.method !== "POST" || url.pathname !== "/") {
             return new Response("Method Not Allowed", { status: 405 });
           }
+          // The connection it came on: each JSON-RPC connection is a source of its own for fair shares.
+          const peer = server.requestIP(request);
           const response = await handleJsonRpc(
             await request.text(),
             backend,
             apiVersion,
             options.observe ?? noObserver,
+            peer === null ? {} : { connectionId: connectionId(peer.address, peer.port) },
           );
           return new Response(stringifyJson(response), { headers: { "content-type": "application/json" } });
         },

@@ -10,6 +10,7 @@ import {
   type ModelSession,
   runExecutorModel,
 } from "../../src/schedule/executor-model.ts";
+import { listSchedule } from "../../src/schedule/list-schedule-bound.ts";
 import { FifoModelDriver, PrioGraphModelDriver } from "../../src/schedule/prio-graph-drivers.ts";
 import { EXECUTOR_MODEL_VIOLATION, WORKLOAD_CONFIG_INVALID } from "../../src/schedule/prio-graph-errors.ts";
 import {
@@ -206,4 +207,53 @@ describe("batch efficiency on the seeded trading mix (2,000 transactions, seeds 
       expect(mean(prio)).toBeGreaterThanOrEqual(0.95);
     });
   }
+
+  // Why "≥ 0.95 on every seed" is not met with k = 4: an ideal list scheduler that always starts the
+  // highest-priority runnable transaction (no batches, no lanes, no delay) is itself below 0.95 on some
+  // seeds; only leaving priority order (longest chain first) reaches the bound.
+  test("k = 4: the planner next to the ideal list schedules (priority order; longest chain first)", () => {
+    const rows = workloads.map((workload, index) => {
+      const order = priorityOrder(workload);
+      const planner = runExecutorModel(
+        workload,
+        new PrioGraphModelDriver(workload, {
+          workers: 4,
+          pendingMax: workload.count,
+          ...MODEL_PLANNER_CONFIG,
+        }),
+        { workers: 4, nanosecondsPerComputeUnit: 1 },
+        order,
+      );
+      const byPriority = listSchedule(workload, 4, order, "priority");
+      const byChain = listSchedule(workload, 4, order, "critical-path");
+      expect(byPriority.lowerBoundNs).toBe(planner.lowerBoundNs);
+      expect(byChain.lowerBoundNs).toBe(planner.lowerBoundNs);
+      return { seed: SEEDS[index], planner: planner.batchEfficiency, byPriority, byChain };
+    });
+    console.log(
+      "k=4 seed: planner / ideal priority-order list schedule / ideal longest-chain-first list schedule\n" +
+        rows
+          .map(
+            (row) =>
+              `  ${row.seed}: ${row.planner.toFixed(3)} / ${row.byPriority.batchEfficiency.toFixed(3)} / ` +
+              `${row.byChain.batchEfficiency.toFixed(3)}`,
+          )
+          .join("\n"),
+    );
+    for (const row of rows) expect(row.byChain.batchEfficiency).toBeGreaterThanOrEqual(0.95);
+    expect(rows.filter((row) => row.byPriority.batchEfficiency < 0.95).length).toBeGreaterThan(0);
+  });
+});
+
+describe("ideal list schedules", () => {
+  test("hand-made: both rules run 0 and 2 at once, then 1 after 0", () => {
+    for (const rule of ["priority", "critical-path"] as const) {
+      const result = listSchedule(tiny(), 2, SEQUENTIAL, rule);
+      expect(result.makespanNs).toBe(30); // 0: 0..10, 1: 10..30 (after 0), 2: 0..30
+      expect(result.lowerBoundNs).toBe(30);
+      expect(result.batchEfficiency).toBe(1);
+    }
+    // One worker: everything in a row.
+    expect(listSchedule(tiny(), 1, SEQUENTIAL, "priority").makespanNs).toBe(60);
+  });
 });

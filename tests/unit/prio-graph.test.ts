@@ -14,6 +14,7 @@ import {
   SCHEDULE_LOCKS_INVALID,
   SCHEDULE_PRIORITY_INVALID,
 } from "../../src/schedule/prio-graph-errors.ts";
+import type { IndexedHeap } from "../../src/schedule/prio-graph-heap.ts";
 import {
   ENQUEUE_FULL,
   ENQUEUE_NEVER_FITS,
@@ -144,6 +145,69 @@ describe("PrioGraphPlanner", () => {
   const bytes = keyBytes(ACCOUNTS);
   const offsets = (...accounts: number[]) => Int32Array.from(accounts, (account) => account * 32);
   const flags = (...writes: number[]) => Uint8Array.from(writes);
+
+  test("a full planner drops the lowest pending transaction, through fills and drains (property)", () => {
+    // Bursts of arrivals (each making room on a full planner as the stage does) and of scheduling calls
+    // with completions, so the planner fills, drops on capacity, drains and fills again (its lowest-first
+    // view of the container is kept only while it is that full): whatever is dropped is the lowest-ranked
+    // transaction of the container (pending, not in the look-ahead graph; read white-box), and only
+    // when it ranks below the newcomer.
+    const arrival = fc.record({ priority: fc.integer({ min: 0, max: 20 }), account: fc.nat(ACCOUNTS - 1) });
+    const burst = fc.record({ arrivals: fc.array(arrival, { maxLength: 20 }), rounds: fc.nat(6) });
+    fc.assert(
+      fc.property(fc.array(burst, { maxLength: 12 }), (bursts) => {
+        const planner = new PrioGraphPlanner(bytes, {
+          workers: 2,
+          pendingMax: 12,
+          batchTransactionsMax: 2,
+          inFlightBatchesPerWorkerMax: 1,
+          lookAheadMax: 4,
+        });
+        const pending = new Map<number, number>();
+        const inFlight: number[] = [];
+        let nextSlot = 0;
+        for (const { arrivals, rounds } of bursts) {
+          for (const { priority, account } of arrivals) {
+            const slot = nextSlot++;
+            if (planner.full) {
+              // The container's lowest (ids → slots: slot of id is its arrival order here).
+              const container = (planner as unknown as { container: IndexedHeap }).container;
+              const slotOf = (planner as unknown as { slotOf: Int32Array }).slotOf;
+              let lowest = -1;
+              for (let index = 0; index < container.size; index++) {
+                const slotHere = slotOf[container.at(index)];
+                const priorityHere = pending.get(slotHere)!;
+                if (
+                  lowest < 0 ||
+                  priorityHere < pending.get(lowest)! ||
+                  (priorityHere === pending.get(lowest)! && slotHere > lowest)
+                )
+                  lowest = slotHere;
+              }
+              const victim = planner.evictLowestBelow(priority);
+              if (lowest >= 0 && pending.get(lowest)! < priority) expect(victim).toBe(lowest);
+              else expect(victim).toBe(-1);
+              if (victim < 0) continue;
+              pending.delete(victim);
+            }
+            expect(planner.enqueue(slot, priority, 10, offsets(account), flags(1), 1)).toBe(ENQUEUE_OK);
+            pending.set(slot, priority);
+          }
+          for (let round = 0; round < rounds; round++) {
+            const batches = planner.schedule();
+            for (let batch = 0; batch < batches; batch++) {
+              inFlight.push(planner.outputBatchId[batch]);
+              const start = planner.outputStart[batch];
+              for (let index = 0; index < planner.outputSize[batch]; index++)
+                pending.delete(planner.outputSlots[start + index]);
+            }
+            while (inFlight.length > 0) planner.completeBatch(inFlight.shift()!);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   test("sends in priority order; a conflicting successor waits for a later batch on the same worker", () => {
     const planner = new PrioGraphPlanner(bytes, {
@@ -317,11 +381,11 @@ describe("PrioGraphPlanner", () => {
 });
 
 describe("PrioGraph kept between calls", () => {
-  // Random operations as the planner performs them: append (in rank order, or out of order when
-  // appendable()), pop then remove or park, wake and begin a call, trim the lowest. After each, a node is
-  // blocked exactly when a node still in the graph conflicts with it and ranks above it — what a graph
-  // rebuilt from the remaining nodes in priority order would say — and the ready set is every unblocked
-  // node neither popped nor asleep.
+  // Random operations as the planner performs them: insert at any rank (also a transaction that left
+  // before), pop then remove or park, wake and begin a call, trim the lowest, move the window's boundary,
+  // compact. After each, a node is blocked exactly when a node still in the graph conflicts with it and
+  // ranks above it — what a graph built from the remaining nodes in priority order would say — the window
+  // is the highest-ranked nodes, and the ready set is every unblocked window node not asleep.
   const operation = fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant("insert" as const), tx: fc.nat(59) }) },
     {
@@ -330,6 +394,8 @@ describe("PrioGraph kept between calls", () => {
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("call" as const), wake: fc.nat(3) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("trim" as const) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("window" as const), count: fc.nat(40) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("compact" as const) }) },
   );
   const transactions = fc.array(
     fc.record({
@@ -343,79 +409,99 @@ describe("PrioGraph kept between calls", () => {
     { minLength: 60, maxLength: 60 },
   );
 
-  test("matches a rebuild over the remaining nodes after any sequence (property)", () => {
+  test("matches a build over the remaining nodes in priority order after any sequence (property)", () => {
     fc.assert(
-      fc.property(transactions, fc.array(operation, { minLength: 1, maxLength: 120 }), (txs, operations) => {
-        const stride = 8;
-        const account = new Int32Array(txs.length * stride);
-        const writable = new Uint8Array(txs.length * stride);
-        const count = new Uint8Array(txs.length);
-        const priority = Float64Array.from(txs, (tx) => tx.priority);
-        const sequence = Float64Array.from(txs, (_, index) => index);
-        txs.forEach((tx, id) => {
-          count[id] = tx.locks.length;
-          tx.locks.forEach(([key, write], lock) => {
-            account[id * stride + lock] = key;
-            writable[id * stride + lock] = write ? 1 : 0;
+      fc.property(
+        transactions,
+        fc.array(operation, { minLength: 1, maxLength: 150 }),
+        // A tight lock budget makes the graph refuse inserts and recycle its entry blocks across sizes.
+        fc.constantFrom(512, 7),
+        (txs, operations, locksMax) => {
+          const stride = 8;
+          const account = new Int32Array(txs.length * stride);
+          const writable = new Uint8Array(txs.length * stride);
+          const count = new Uint8Array(txs.length);
+          const priority = Float64Array.from(txs, (tx) => tx.priority);
+          const sequence = Float64Array.from(txs, (_, index) => index);
+          txs.forEach((tx, id) => {
+            count[id] = tx.locks.length;
+            tx.locks.forEach(([key, write], lock) => {
+              account[id * stride + lock] = key;
+              writable[id * stride + lock] = write ? 1 : 0;
+            });
           });
-        });
-        const graph = new PrioGraph(txs.length, 6, 512, priority, sequence, {
-          account,
-          writable,
-          count,
-          stride,
-        });
-        const ranksAbove = (a: number, b: number) =>
-          priority[a] > priority[b] || (priority[a] === priority[b] && sequence[a] < sequence[b]);
-        const conflict = (a: number, b: number) =>
-          txs[a].locks.some(([keyA, writeA]) =>
-            txs[b].locks.some(([keyB, writeB]) => keyA === keyB && (writeA || writeB)),
-          );
-        const members = new Set<number>();
-        const used = new Set<number>();
-        const popped = new Set<number>();
-        const asleep = new Map<number, number>();
-        for (const op of operations) {
-          if (op.kind === "insert") {
-            if (used.has(op.tx) || !graph.appendable(op.tx)) continue;
-            used.add(op.tx);
-            graph.insert(op.tx);
-            members.add(op.tx);
-          } else if (op.kind === "pop") {
-            const id = graph.pop();
-            if (id < 0) continue;
-            if (op.park) {
-              graph.park(id, 1 << op.lane);
-              asleep.set(id, op.lane);
-            } else {
-              graph.remove(id);
-              members.delete(id);
-            }
-          } else if (op.kind === "call") {
-            graph.wakeWorker(op.wake);
-            graph.beginCall();
-            for (const [id, lane] of asleep) if (lane === op.wake) asleep.delete(id);
-          } else {
-            const id = graph.trimLowest();
-            if (id < 0) continue;
-            for (const other of members) if (other !== id) expect(ranksAbove(id, other)).toBe(false);
-            members.delete(id);
-            asleep.delete(id);
-          }
-          for (const id of asleep.keys()) popped.add(id);
-          for (const id of popped) if (!members.has(id) || !asleep.has(id)) popped.delete(id);
-          expect(graph.size).toBe(members.size);
-          let readyExpected = 0;
-          for (const id of members) {
-            const blocked = [...members].some(
-              (other) => other !== id && ranksAbove(other, id) && conflict(other, id),
+          const graph = new PrioGraph(txs.length, 6, locksMax, priority, sequence, {
+            account,
+            writable,
+            count,
+            stride,
+          });
+          const ranksAbove = (a: number, b: number) =>
+            priority[a] > priority[b] || (priority[a] === priority[b] && sequence[a] < sequence[b]);
+          const conflict = (a: number, b: number) =>
+            txs[a].locks.some(([keyA, writeA]) =>
+              txs[b].locks.some(([keyB, writeB]) => keyA === keyB && (writeA || writeB)),
             );
-            expect(graph.isBlocked(id)).toBe(blocked);
-            if (!blocked && !asleep.has(id)) readyExpected++;
+          const members = new Set<number>();
+          const asleep = new Map<number, number>();
+          let windowCount = 0;
+          const rankOf = (id: number) => [...members].filter((other) => ranksAbove(other, id)).length;
+          for (const op of operations) {
+            if (op.kind === "insert") {
+              if (members.has(op.tx)) continue;
+              if (!graph.hasRoomFor(count[op.tx])) {
+                expect(members.size).toBeGreaterThan(0); // an empty graph takes any transaction
+                continue;
+              }
+              if (rankOf(op.tx) < windowCount) windowCount++;
+              graph.insert(op.tx);
+              members.add(op.tx);
+            } else if (op.kind === "pop") {
+              const id = graph.pop();
+              if (id < 0) continue;
+              expect(members.has(id)).toBe(true);
+              if (op.park) {
+                graph.park(id, 1 << op.lane);
+                asleep.set(id, op.lane);
+              } else {
+                graph.remove(id);
+                members.delete(id);
+                windowCount--;
+              }
+            } else if (op.kind === "call") {
+              graph.wakeWorker(op.wake);
+              graph.beginCall();
+              for (const [id, lane] of asleep) if (lane === op.wake) asleep.delete(id);
+            } else if (op.kind === "trim") {
+              const id = graph.trimLowest();
+              if (id < 0) continue;
+              for (const other of members) if (other !== id) expect(ranksAbove(id, other)).toBe(false);
+              if (windowCount === members.size) windowCount--;
+              members.delete(id);
+              asleep.delete(id);
+            } else if (op.kind === "window") {
+              graph.setWindow(op.count);
+              windowCount = Math.min(op.count, members.size);
+            } else {
+              graph.compact();
+            }
+            for (const id of asleep.keys()) if (rankOf(id) >= windowCount) asleep.delete(id);
+            expect(graph.size).toBe(members.size);
+            expect(graph.windowCount).toBe(windowCount);
+            let readyExpected = 0;
+            for (const id of members) {
+              const blocked = [...members].some(
+                (other) => other !== id && ranksAbove(other, id) && conflict(other, id),
+              );
+              expect(graph.isBlocked(id)).toBe(blocked);
+              const inWindow = rankOf(id) < windowCount;
+              expect(graph.isInWindow(id)).toBe(inWindow);
+              if (inWindow && !blocked && !asleep.has(id)) readyExpected++;
+            }
+            expect(graph.readyCount).toBe(readyExpected);
           }
-          expect(graph.readyCount).toBe(readyExpected);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
