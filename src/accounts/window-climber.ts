@@ -7,7 +7,9 @@
 // also carries plain LRU's hit ratio over the same accesses (the cache's sampled shadow). When LRU led by
 // more than a point, the window grows at once (to the max if LRU led by 5 points or more, else half the
 // way) and climbing resumes upward at full step; the climber then walks it back down only as far as the
-// hit ratio keeps up. On frequency-skewed workloads LRU never leads and this never fires.
+// hit ratio keeps up. On frequency-skewed workloads LRU never leads and this never fires. The sample
+// after such a move checks it: if the hit ratio did not rise, the move is undone and LRU's lead is
+// ignored for 1, 2, 4, … samples (a shadow biased by the few addresses it tracks costs little).
 
 export const CLIMBER_STEP_FRACTION = 0.0625;
 export const CLIMBER_STEP_DECAY = 0.98;
@@ -21,6 +23,8 @@ export const WINDOW_FRACTION_MAX = 0.99;
 export const RECENCY_LEAD_MIN = 0.01;
 /** A lead this large (the hot set moved wholesale) takes the window straight to the max. */
 export const RECENCY_LEAD_JUMP = 0.05;
+/** Longest wait, in samples, before LRU's lead is trusted again after recency moves were undone. */
+export const RECENCY_COOLDOWN_MAX = 64;
 
 export class WindowClimber {
   windowFraction: number;
@@ -30,8 +34,17 @@ export class WindowClimber {
   adjustments = 0;
   /** Samples where LRU's estimated hit ratio led the cache's by more than RECENCY_LEAD_MIN. */
   recencyLeads = 0;
+  /** Recency moves undone because the next sample did not gain (the shadow's estimate was off). */
+  recencyMovesUndone = 0;
   private step = CLIMBER_STEP_FRACTION;
   private previousHitRatio = 0;
+  /** Window share before the last recency move, while the sample after it decides (NaN: none pending). */
+  private recencyMoveFrom = Number.NaN;
+  /** Hit ratio of the sample that made the pending recency move. */
+  private recencyMoveHitRatio = 0;
+  /** Samples to ignore LRU's lead for; doubles after each undone move, cleared by one that gained. */
+  private recencyCooldown = 0;
+  private recencyCooldownNext = 1;
   private sampleHits = 0;
   private sampleMisses = 0;
 
@@ -58,14 +71,37 @@ export class WindowClimber {
    */
   recordSample(hits: number, requests: number, lruHitRatio = Number.NaN): boolean {
     const hitRatio = requests === 0 ? 0 : hits / requests;
-    if (lruHitRatio - hitRatio > RECENCY_LEAD_MIN) {
+    if (!Number.isNaN(this.recencyMoveFrom)) {
+      // The sample after a recency move checks it: kept if the hit ratio rose, else undone, and LRU's
+      // lead is not trusted again for a while (exponential backoff: an estimate biased by the handful of
+      // sampled addresses costs a few samples in all, not one in two).
+      const from = this.recencyMoveFrom;
+      this.recencyMoveFrom = Number.NaN;
+      if (hitRatio <= this.recencyMoveHitRatio) {
+        this.recencyMovesUndone++;
+        this.recencyCooldown = this.recencyCooldownNext;
+        this.recencyCooldownNext = Math.min(RECENCY_COOLDOWN_MAX, 2 * this.recencyCooldownNext);
+        this.previousHitRatio = hitRatio;
+        this.step = -CLIMBER_STEP_FRACTION;
+        return this.moveTo(from);
+      }
+      this.recencyCooldownNext = 1;
+    }
+    if (this.recencyCooldown > 0) this.recencyCooldown--;
+    else if (lruHitRatio - hitRatio > RECENCY_LEAD_MIN) {
       // Recency wins: grow toward an LRU-like window, and keep climbing that way at full step.
       this.previousHitRatio = hitRatio;
       this.step = CLIMBER_STEP_FRACTION;
       this.recencyLeads++;
-      if (lruHitRatio - hitRatio >= RECENCY_LEAD_JUMP) return this.moveTo(WINDOW_FRACTION_MAX);
-      const amount = Math.max(CLIMBER_STEP_FRACTION, (WINDOW_FRACTION_MAX - this.windowFraction) / 2);
-      return this.moveTo(this.windowFraction + amount);
+      const from = this.windowFraction;
+      const to =
+        lruHitRatio - hitRatio >= RECENCY_LEAD_JUMP
+          ? WINDOW_FRACTION_MAX
+          : from + Math.max(CLIMBER_STEP_FRACTION, (WINDOW_FRACTION_MAX - from) / 2);
+      if (!this.moveTo(to)) return false;
+      this.recencyMoveFrom = from;
+      this.recencyMoveHitRatio = hitRatio;
+      return true;
     }
     const change = hitRatio - this.previousHitRatio;
     this.previousHitRatio = hitRatio;
