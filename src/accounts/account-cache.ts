@@ -250,8 +250,8 @@ export class AccountCache<V> {
         ((frequency & FREQUENCY_MASK) < FREQUENCY_MAX ? frequency + 1 : frequency) | REFERENCED;
       this.lastSlot = slot;
       if (this.warm && this.adaptive) {
-        if (this.shadow.tracks(this.index.lastHash))
-          this.shadow.access(this.index.lastHash, this.weights[entry]);
+        const hash = this.index.lastHash;
+        if ((hash & this.shadow.trackMask) === 0) this.shadow.access(hash, this.weights[entry]);
         this.sampleHits++;
         if (++this.sampleAccesses >= this.climber.sampleAccesses) this.closeSample();
       }

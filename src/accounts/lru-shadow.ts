@@ -8,21 +8,18 @@
 import { nextPowerOfTwo } from "./address-index.ts";
 
 /** Aim for at least this many tracked entries whatever the cache size (estimate noise vs memory). */
-export const SHADOW_ENTRIES_TARGET = 4096;
+export const SHADOW_ENTRIES_TARGET = 1024;
 /** Tracked entries preallocated at most (the shadow's own entry bound never exceeds it). */
 export const SHADOW_ENTRIES_MAX = 8 * SHADOW_ENTRIES_TARGET;
 const NONE = -1;
-
-/** Which 1-in-2^shift slice a hash falls in (independent of the index's bucket bits). */
-function sliceOf(hash: number, shift: number): number {
-  return shift === 0 ? 0 : Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> (32 - shift);
-}
 
 export class LruShadow {
   /** Sampled accesses and hits since the last takeSample(). */
   accesses = 0;
   hits = 0;
   private shift = 0;
+  /** An address is tracked when its hash has these low bits clear (a 1-in-2^shift slice). */
+  trackMask = 0;
   private capacityBytes: number;
   private bytesMax: number;
   private entriesMax: number;
@@ -71,6 +68,7 @@ export class LruShadow {
     let shift = 0;
     while (shift < 16 && residentEntries >>> (shift + 1) >= SHADOW_ENTRIES_TARGET) shift++;
     this.shift = shift;
+    this.trackMask = (1 << shift) - 1;
     this.entriesMax = Math.max(1, Math.min(this.cacheEntriesMax >>> shift, SHADOW_ENTRIES_MAX));
     this.bytesMax = this.capacityBytes / 2 ** shift;
     while (this.head !== NONE) this.evictHead();
@@ -79,7 +77,7 @@ export class LruShadow {
 
   /** True when `hash` is in the tracked slice (callers check this before access/insert). */
   tracks(hash: number): boolean {
-    return sliceOf(hash, this.shift) === 0;
+    return (hash & this.trackMask) === 0;
   }
 
   /** The byte bound follows the cache's. */

@@ -9,7 +9,9 @@
 // way) and climbing resumes upward at full step; the climber then walks it back down only as far as the
 // hit ratio keeps up. On frequency-skewed workloads LRU never leads and this never fires. The sample
 // after such a move checks it: if the hit ratio did not rise, the move is undone and LRU's lead is
-// ignored for 1, 2, 4, … samples (a shadow biased by the few addresses it tracks costs little).
+// ignored for 1, 2, 4, … samples (a shadow biased by the few addresses it tracks costs little). "Did
+// not gain" is judged by LRU's lead over the cache (the move must shrink it), not the raw hit ratio,
+// which a workload shift or the end of warm-up moves whatever the window did.
 
 export const CLIMBER_STEP_FRACTION = 0.0625;
 export const CLIMBER_STEP_DECAY = 0.98;
@@ -40,8 +42,9 @@ export class WindowClimber {
   private previousHitRatio = 0;
   /** Window share before the last recency move, while the sample after it decides (NaN: none pending). */
   private recencyMoveFrom = Number.NaN;
-  /** Hit ratio of the sample that made the pending recency move. */
+  /** Hit ratio of the sample that made the pending recency move, and LRU's lead over it. */
   private recencyMoveHitRatio = 0;
+  private recencyMoveLead = 0;
   /** Samples to ignore LRU's lead for; doubles after each undone move, cleared by one that gained. */
   private recencyCooldown = 0;
   private recencyCooldownNext = 1;
@@ -77,7 +80,12 @@ export class WindowClimber {
       // sampled addresses costs a few samples in all, not one in two).
       const from = this.recencyMoveFrom;
       this.recencyMoveFrom = Number.NaN;
-      if (hitRatio <= this.recencyMoveHitRatio) {
+      // Judged by LRU's lead rather than the hit ratio alone: a workload shift moves both, the lead
+      // shrinks only if the bigger window made the cache more LRU-like where LRU does better.
+      const confirmed = Number.isNaN(lruHitRatio)
+        ? hitRatio > this.recencyMoveHitRatio
+        : lruHitRatio - hitRatio < this.recencyMoveLead;
+      if (!confirmed) {
         this.recencyMovesUndone++;
         this.recencyCooldown = this.recencyCooldownNext;
         this.recencyCooldownNext = Math.min(RECENCY_COOLDOWN_MAX, 2 * this.recencyCooldownNext);
@@ -101,6 +109,7 @@ export class WindowClimber {
       if (!this.moveTo(to)) return false;
       this.recencyMoveFrom = from;
       this.recencyMoveHitRatio = hitRatio;
+      this.recencyMoveLead = lruHitRatio - hitRatio;
       return true;
     }
     const change = hitRatio - this.previousHitRatio;
