@@ -13,7 +13,9 @@
 // (from probation, promoted to protected) with its bit cleared. So the hit path touches the index and
 // one byte of policy state, and the lists still evict in (near) LRU order. The window's share of capacity is
 // tuned live by hill climbing, so recency-heavy workloads get a large window and frequency-heavy ones
-// a small one.
+// a small one. The climber also gets, per sample, plain LRU's hit ratio at the same bounds, estimated by
+// a sampled shadow LRU (lru-shadow.ts): when LRU would have done better, recency is winning (the hot set
+// keeps moving, and stale frequencies in main refuse the new one) and the window grows at once.
 //
 // Coherency: every value carries the slot it was observed at. put() never replaces a value observed at
 // a newer slot with an older one (counted as a stale write); an older write for an address that left
@@ -22,6 +24,7 @@
 import { ADDRESS_BYTES, AddressIndex, assertAddressSlice } from "./address-index.ts";
 import { accountError } from "./errors.ts";
 import { FrequencySketch } from "./frequency-sketch.ts";
+import { LruShadow } from "./lru-shadow.ts";
 import { SlotFloor } from "./slot-floor.ts";
 import { WindowClimber } from "./window-climber.ts";
 
@@ -136,6 +139,8 @@ export class AccountCache<V> {
   private readonly index: AddressIndex;
   private readonly sketch: FrequencySketch;
   private readonly climber: WindowClimber;
+  /** Sampled estimate of plain LRU's hit ratio at the same bounds (fed only when adaptive). */
+  private readonly shadow: LruShadow;
   /** Per cached entry: access frequency (0..15, bits 0–3), aged with the sketch; bit 7: referenced since it was last placed. */
   private readonly frequencies: Uint8Array;
   private accessesSinceAging = 0;
@@ -198,6 +203,7 @@ export class AccountCache<V> {
     this.sketch.resetPeriod = Number.MAX_SAFE_INTEGER;
     this.agingPeriod = AGING_ACCESSES_PER_ENTRY * Math.max(64, entriesMax);
     this.climber = new WindowClimber(windowFraction, SAMPLE_ACCESSES_PER_ENTRY * Math.max(64, entriesMax));
+    this.shadow = new LruShadow(this.adaptive ? capacityBytes : 0, this.adaptive ? entriesMax : 1);
     this.frequencies = new Uint8Array(slotsTotal);
     this.floor = new SlotFloor(entriesMax);
     this.values = new Array<V | undefined>(slotsTotal).fill(undefined);
@@ -244,6 +250,8 @@ export class AccountCache<V> {
         ((frequency & FREQUENCY_MASK) < FREQUENCY_MAX ? frequency + 1 : frequency) | REFERENCED;
       this.lastSlot = slot;
       if (this.warm && this.adaptive) {
+        const hash = this.index.lastHash;
+        if ((hash & this.shadow.trackMask) === 0) this.shadow.access(hash, this.weights[entry]);
         this.sampleHits++;
         if (++this.sampleAccesses >= this.climber.sampleAccesses) this.closeSample();
       }
@@ -253,6 +261,8 @@ export class AccountCache<V> {
       this.staleReads++;
       if ((this.frequencies[entry] & FREQUENCY_MASK) < FREQUENCY_MAX) this.frequencies[entry]++;
     } else this.sketch.increment(this.index.lastHash);
+    if (this.warm && this.adaptive && this.shadow.tracks(this.index.lastHash))
+      this.shadow.access(this.index.lastHash, entry >= 0 ? this.weights[entry] : 0);
     this.misses++;
     if (this.warm && this.adaptive && ++this.sampleAccesses >= this.climber.sampleAccesses)
       this.closeSample();
@@ -261,7 +271,7 @@ export class AccountCache<V> {
 
   /** Ends a climber sample: the window share may move. */
   private closeSample(): void {
-    const changed = this.climber.recordSample(this.sampleHits, this.sampleAccesses);
+    const changed = this.climber.recordSample(this.sampleHits, this.sampleAccesses, this.shadow.takeSample());
     this.sampleHits = 0;
     this.sampleAccesses = 0;
     if (changed) this.adapt();
@@ -415,6 +425,7 @@ export class AccountCache<V> {
     this.frequencies[id] = this.sketch.frequency(hash);
     this.weights[id] = weight;
     this.link(WINDOW, id);
+    if (this.warm && this.adaptive && this.shadow.tracks(hash)) this.shadow.insert(hash, weight);
     this.inserts++;
     if (!this.warm) this.checkWarm();
     this.evictWindowOverflow();
@@ -462,6 +473,7 @@ export class AccountCache<V> {
   setCapacityBytes(capacityBytes: number): void {
     assertCapacity(capacityBytes);
     this.capacity = capacityBytes;
+    if (this.adaptive) this.shadow.setCapacityBytes(capacityBytes);
     this.computeBudgets();
     this.enforceBounds();
   }
@@ -520,6 +532,7 @@ export class AccountCache<V> {
     if (this.weightBytes >= WARM_FRACTION * this.capacity || this.size >= WARM_FRACTION * this.entriesMax) {
       this.warm = true;
       this.retunePeriods();
+      if (this.adaptive) this.shadow.start(this.size);
     }
   }
 
