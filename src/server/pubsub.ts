@@ -202,7 +202,7 @@ export class PubsubHub {
       return id;
     }
     // In front of a node only the accounts the front follows would be seen: subscribe on the node there.
-    if (method === "programSubscribe" && this.backend.upstreamRouting === undefined) {
+    if (method === "programSubscribe" && ((await this.backend.upstreamRouting?.()) ?? null) === null) {
       const program = requirePubkey(params, 0, "program id");
       const config = configObject(params, 1);
       const commitment = commitmentOf(config);
