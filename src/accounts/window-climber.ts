@@ -11,7 +11,8 @@
 // after such a move checks it: if the hit ratio did not rise, the move is undone and LRU's lead is
 // ignored for 1, 2, 4, … samples (a shadow biased by the few addresses it tracks costs little). "Did
 // not gain" is judged by LRU's lead over the cache (the move must shrink it), not the raw hit ratio,
-// which a workload shift or the end of warm-up moves whatever the window did.
+// which a workload shift or the end of warm-up moves whatever the window did; and when LRU's own hit
+// ratio moved by 5 points or more between the two samples the workload shifted and the move is kept.
 
 export const CLIMBER_STEP_FRACTION = 0.0625;
 export const CLIMBER_STEP_DECAY = 0.98;
@@ -45,6 +46,7 @@ export class WindowClimber {
   /** Hit ratio of the sample that made the pending recency move, and LRU's lead over it. */
   private recencyMoveHitRatio = 0;
   private recencyMoveLead = 0;
+  private recencyMoveLruHitRatio = 0;
   /** Samples to ignore LRU's lead for; doubles after each undone move, cleared by one that gained. */
   private recencyCooldown = 0;
   private recencyCooldownNext = 1;
@@ -82,9 +84,12 @@ export class WindowClimber {
       this.recencyMoveFrom = Number.NaN;
       // Judged by LRU's lead rather than the hit ratio alone: a workload shift moves both, the lead
       // shrinks only if the bigger window made the cache more LRU-like where LRU does better.
+      // When LRU's own hit ratio moved by the restart threshold the workload shifted under the check,
+      // which then says nothing about the move: it is kept, and this sample is judged afresh below.
       const confirmed = Number.isNaN(lruHitRatio)
         ? hitRatio > this.recencyMoveHitRatio
-        : lruHitRatio - hitRatio < this.recencyMoveLead;
+        : lruHitRatio - hitRatio < this.recencyMoveLead ||
+          Math.abs(lruHitRatio - this.recencyMoveLruHitRatio) >= CLIMBER_RESTART_THRESHOLD;
       if (!confirmed) {
         this.recencyMovesUndone++;
         this.recencyCooldown = this.recencyCooldownNext;
@@ -110,6 +115,7 @@ export class WindowClimber {
       this.recencyMoveFrom = from;
       this.recencyMoveHitRatio = hitRatio;
       this.recencyMoveLead = lruHitRatio - hitRatio;
+      this.recencyMoveLruHitRatio = lruHitRatio;
       return true;
     }
     const change = hitRatio - this.previousHitRatio;

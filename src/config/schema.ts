@@ -343,6 +343,14 @@ export const ConfigSchema = z
           .describe(
             "Upstream mode: refresh slots and blockhash this often when no slot notification arrives.",
           ),
+        // Program-wide coherency (issue 7): one programSubscribe per market program.
+        market_programs: z
+          .array(z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, "expected a base58 program id"))
+          .max(64)
+          .default([])
+          .describe(
+            "Upstream mode with the trading cache: programs followed with one programSubscribe each; cached accounts they own stay coherent through it instead of one accountSubscribe per account. Only for programs whose accounts are not closed or reassigned while cached (the node does not notify a program of an account that left it).",
+          ),
       })
       .strict()
       .prefault({}),

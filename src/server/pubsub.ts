@@ -1,5 +1,6 @@
 // Solana's PubSub over WebSocket: signatureSubscribe (incl. enableReceivedNotification), accountSubscribe,
-// slotSubscribe and their unsubscribes, fed by RpcBackend events. Commitment is honoured by holding a
+// programSubscribe (dataSize / memcmp filters; an account is notified when a write leaves it owned by the
+// program, as Agave does), slotSubscribe and their unsubscribes, fed by RpcBackend events. Commitment is honoured by holding a
 // notification until the event's slot reaches it. Bounded: subscriptions per connection and in total.
 import type { ServerWebSocket } from "bun";
 import { commitmentReached } from "../bank/status-store.ts";
@@ -16,7 +17,8 @@ import {
   stringifyJson,
   successResponse,
 } from "./json-rpc.ts";
-import type { BackendEvent, ChainHead, Commitment, RpcBackend } from "./rpc-backend.ts";
+import { matchesProgramFilters, type ProgramFilter, programFiltersOf } from "./program-filters.ts";
+import type { AccountView, BackendEvent, ChainHead, Commitment, RpcBackend } from "./rpc-backend.ts";
 import {
   commitmentOf,
   configObject,
@@ -54,11 +56,23 @@ type Subscription =
       encoding: AccountEncoding;
       pendingSlots: number[];
     }
+  | {
+      kind: "program";
+      id: number;
+      socket: ServerWebSocket<PubsubConnection>;
+      program: string;
+      commitment: Commitment;
+      encoding: AccountEncoding;
+      filters: ProgramFilter[];
+      /** Writes waiting for their slot to reach the commitment (bounded). */
+      pendingWrites: { slot: number; addresses: string[] }[];
+    }
   | { kind: "slot"; id: number; socket: ServerWebSocket<PubsubConnection> };
 
 const UNSUBSCRIBE_KIND: Record<string, Subscription["kind"]> = {
   signatureUnsubscribe: "signature",
   accountUnsubscribe: "account",
+  programUnsubscribe: "program",
   slotUnsubscribe: "slot",
 };
 
@@ -187,6 +201,24 @@ export class PubsubHub {
       this.watch(address);
       return id;
     }
+    // In front of a node only the accounts the front follows would be seen: subscribe on the node there.
+    if (method === "programSubscribe" && ((await this.backend.upstreamRouting?.()) ?? null) === null) {
+      const program = requirePubkey(params, 0, "program id");
+      const config = configObject(params, 1);
+      const commitment = commitmentOf(config);
+      const encoding = accountEncodingOf(config);
+      const filters = programFiltersOf(config);
+      return this.register(socket, (id) => ({
+        kind: "program",
+        id,
+        socket,
+        program,
+        commitment,
+        encoding,
+        filters,
+        pendingWrites: [],
+      })).id;
+    }
     const kind = UNSUBSCRIBE_KIND[method];
     if (kind !== undefined) {
       const id = params[0];
@@ -237,6 +269,30 @@ export class PubsubHub {
       this.notify(subscription, "accountNotification", { context: { slot }, value });
   }
 
+  /** Notifies a program subscription of the written accounts it owns now (state at processed). */
+  private async notifyProgram(
+    subscription: Extract<Subscription, { kind: "program" }>,
+    slot: number,
+    addresses: string[],
+    read?: { addresses: string[]; accounts: (AccountView | null)[] },
+  ): Promise<void> {
+    const answer = read ?? {
+      addresses,
+      accounts: (await this.backend.getAccounts(addresses, "processed")).accounts,
+    };
+    for (let index = 0; index < answer.addresses.length; index++) {
+      const account = answer.accounts[index];
+      if (account === null || account === undefined || account.owner !== subscription.program) continue;
+      if (!matchesProgramFilters(account.data, subscription.filters)) continue;
+      if (!this.subscriptions.has(subscription.id)) return;
+      const encoding = subscription.encoding === "base58" ? "base64" : subscription.encoding;
+      this.notify(subscription, "programNotification", {
+        context: { slot },
+        value: { pubkey: answer.addresses[index], account: encodeAccount(account, encoding, null) },
+      });
+    }
+  }
+
   private async onBackendEvent(event: BackendEvent): Promise<void> {
     if (event.type === "slot") {
       this.chain = { slot: event.slot, confirmedSlot: event.confirmedSlot, finalizedSlot: event.root };
@@ -249,6 +305,15 @@ export class PubsubHub {
           });
         } else if (subscription.kind === "signature") {
           this.maybeNotifySignature(subscription);
+        } else if (subscription.kind === "program") {
+          const ready = subscription.pendingWrites.filter((write) =>
+            commitmentReached(write.slot, subscription.commitment, this.chain),
+          );
+          if (ready.length > 0) {
+            subscription.pendingWrites = subscription.pendingWrites.filter((write) => !ready.includes(write));
+            const addresses = [...new Set(ready.flatMap((write) => write.addresses))];
+            await this.notifyProgram(subscription, ready[ready.length - 1]!.slot, addresses);
+          }
         } else if (subscription.pendingSlots.length > 0) {
           const ready = subscription.pendingSlots.filter((slot) =>
             commitmentReached(slot, subscription.commitment, this.chain),
@@ -287,6 +352,21 @@ export class PubsubHub {
       return;
     }
     const written = new Set(event.addresses);
+    let read: { addresses: string[]; accounts: (AccountView | null)[] } | undefined;
+    for (const subscription of [...this.subscriptions.values()]) {
+      if (subscription.kind !== "program") continue;
+      if (subscription.commitment !== "processed") {
+        subscription.pendingWrites.push({ slot: event.slot, addresses: event.addresses });
+        if (subscription.pendingWrites.length > PENDING_ACCOUNT_SLOTS_MAX) subscription.pendingWrites.shift();
+        continue;
+      }
+      // One read of the written accounts serves every program subscription of this event.
+      if (read === undefined) {
+        const addresses = [...written];
+        read = { addresses, accounts: (await this.backend.getAccounts(addresses, "processed")).accounts };
+      }
+      await this.notifyProgram(subscription, event.slot, read.addresses, read);
+    }
     for (const subscription of [...this.subscriptions.values()]) {
       if (subscription.kind !== "account" || !written.has(subscription.address)) continue;
       if (subscription.commitment === "processed") await this.notifyAccount(subscription, event.slot);

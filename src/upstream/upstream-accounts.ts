@@ -33,6 +33,8 @@ export interface UpstreamAccountsOptions {
   follower: ChainSlots;
   hints?: PrefetchHintsDescriptor[];
   log: (level: "info" | "warn", message: string, fields?: Record<string, unknown>) => void;
+  /** Every loaded value (its owner tells which program subscription covers it). */
+  onLoaded?: (address: string, view: AccountView | null) => void;
 }
 
 export class UpstreamAccounts {
@@ -58,7 +60,10 @@ export class UpstreamAccounts {
       feed: options.feed,
       chain: options.follower,
       onAccess: trace ? (address, dataBytes) => trace.record(address, 0, dataBytes) : undefined,
-      onLoaded: (address, view) => this.learn(address, view),
+      onLoaded: (address, view) => {
+        options.onLoaded?.(address, view);
+        this.learn(address, view);
+      },
     });
   }
 

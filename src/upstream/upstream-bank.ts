@@ -27,6 +27,7 @@ import { UpstreamAccountLoader } from "./account-loader.ts";
 import { AccountSubscriptions, HOLDER_CACHE, HOLDER_CLIENT } from "./account-subscriptions.ts";
 import { ChainFollower } from "./chain-follower.ts";
 import { Forwarder, type ForwardOutcome } from "./forwarder.ts";
+import { ProgramSubscriptions } from "./program-subscriptions.ts";
 import { SignatureTracker } from "./signature-tracker.ts";
 import { type TransactionAccounts, transactionAccounts } from "./transaction-accounts.ts";
 import { UpstreamAccounts } from "./upstream-accounts.ts";
@@ -171,14 +172,32 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
     accounts?.cached.applyNotification(address, slot, account);
     if (holders & HOLDER_CLIENT) emit({ type: "accountsWritten", slot, addresses: [address] });
   });
+  // The configured market programs: one programSubscribe each covers every cached account they own.
+  const programs =
+    cacheEnabled && config.upstream.market_programs.length > 0
+      ? new ProgramSubscriptions(
+          pubsub,
+          config.upstream.market_programs,
+          config.accounts.cache_entries_max,
+          (address, slot, account) => accounts?.cached.applyNotification(address, slot, account),
+        )
+      : null;
   if (cacheEnabled) {
     accounts = new UpstreamAccounts({
       config,
       loader,
       feed: {
-        hold: (address) => subscriptions.hold(address, HOLDER_CACHE),
+        // An account known owned by a followed program needs no subscription of its own.
+        hold: (address) =>
+          programs?.covers(address) ? Promise.resolve(true) : subscriptions.hold(address, HOLDER_CACHE),
         release: (address) => subscriptions.release(address, HOLDER_CACHE),
-        activeSince: (address, sinceMs) => subscriptions.activeSince(address, sinceMs),
+        activeSince: (address, sinceMs) =>
+          subscriptions.activeSince(address, sinceMs) || (programs?.coversSince(address, sinceMs) ?? false),
+      },
+      // A load shows the owner: once a program subscription covers the account, its own one goes.
+      onLoaded: (address, view) => {
+        if (programs?.learn(address, view?.owner ?? null) && programs.covers(address))
+          subscriptions.release(address, HOLDER_CACHE);
       },
       follower,
       hints: init.prefetchHints,
@@ -246,6 +265,9 @@ export async function runUpstreamBank(context: StageContext): Promise<void> {
 
   try {
     await follower.start();
+    // Before the warm start, so the configured markets' loads are covered already.
+    if (programs !== null)
+      await Promise.race([programs.start(), Bun.sleep(config.upstream.request_timeout_ms)]);
   } catch (error) {
     throw new Error(`upstream ${upstreamUrl} could not be read at start: ${(error as Error).message}`);
   }

@@ -50,6 +50,17 @@ describe("WindowClimber", () => {
     expect(climber.windowFraction).toBe(WINDOW_FRACTION_MAX);
   });
 
+  test("a check across a workload shift (LRU's own ratio moved ≥ 5 points) keeps the move", () => {
+    const climber = new WindowClimber(0.01, 1000);
+    climber.recordSample(790, 1000, 0.815); // LRU leads by 2.5 points: half way up
+    const moved = climber.windowFraction;
+    expect(moved).toBeGreaterThan(0.4);
+    // The hot set moved during the check: both fell, the lead grew, but LRU fell by 7.5 points.
+    climber.recordSample(570, 1000, 0.74);
+    expect(climber.recencyMovesUndone).toBe(0);
+    expect(climber.windowFraction).toBe(WINDOW_FRACTION_MAX); // judged afresh: LRU leads by 17 points
+  });
+
   test("a jump that gains is kept", () => {
     const climber = new WindowClimber(0.01, 1000);
     climber.recordSample(300, 1000, 0.7);
