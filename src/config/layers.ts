@@ -10,7 +10,7 @@ import {
   CONFIG_UNKNOWN_KEY,
   configError,
 } from "./errors.ts";
-import { DEFAULT_CONFIG } from "./schema.ts";
+import { ConfigSchema, DEFAULT_CONFIG } from "./schema.ts";
 
 export type ConfigValues = Record<string, unknown>;
 
@@ -78,12 +78,39 @@ export function coerceToKeyType(path: string, text: string): unknown {
   }
   if (Array.isArray(example)) {
     if (text.trim() === "") return [];
+    // Items become numbers only for a list of numbers: base58 ids such as the System program's
+    // (32 ones) are all digits and must stay strings.
+    const numeric = arrayElementType(path) === "number";
     return text.split(",").map((item) => {
       const value = Number(item.trim());
-      return Number.isFinite(value) && item.trim() !== "" ? value : item.trim();
+      return numeric && Number.isFinite(value) && item.trim() !== "" ? value : item.trim();
     });
   }
   return text;
+}
+
+/** The zod type name of a list key's items ("string", "number", …), from the schema. */
+function arrayElementType(path: string): string | undefined {
+  type Def = {
+    type: string;
+    innerType?: Schema;
+    in?: Schema;
+    shape?: Record<string, Schema>;
+    element?: Schema;
+  };
+  type Schema = { _zod: { def: Def } };
+  const unwrap = (schema: Schema | undefined): Def | undefined => {
+    let def = schema?._zod.def;
+    while (
+      def &&
+      (def.type === "default" || def.type === "optional" || def.type === "pipe" || def.type === "prefault")
+    )
+      def = (def.innerType ?? def.in)?._zod.def;
+    return def;
+  };
+  let def = unwrap(ConfigSchema as unknown as Schema);
+  for (const part of path.split(".")) def = unwrap(def?.shape?.[part]);
+  return def?.type === "array" ? unwrap(def.element)?.type : undefined;
 }
 
 /** Sets a dotted path in a nested object, creating sections as needed. */

@@ -104,6 +104,11 @@ describe("configuration layers", () => {
     });
     expect(resolved.config.layout.reserved_cpus).toEqual([0, 2]);
     expect(resolved.config.log.format).toBe("text");
+    // A list of base58 ids stays strings, even an all-digit one (the System program's).
+    const programs = resolveConfig({
+      env: { OUTRIDER_UPSTREAM_MARKET_PROGRAMS: "11111111111111111111111111111111" },
+    });
+    expect(programs.config.upstream.market_programs).toEqual(["11111111111111111111111111111111"]);
     const messages = errorsOf(() => resolveConfig({ env: { OUTRIDER_BANK_SLOTS: "3" } }));
     expect(messages[0]).toContain("OUTRIDER_BANK_SLOTS");
   });
