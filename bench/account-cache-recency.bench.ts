@@ -6,31 +6,11 @@
 // - shifting by bytes: 3,000 accounts of 165 B / 3.2 KB / 840 B, a new set every 30,000 reads (3 MiB);
 // - loop: 1,200 accounts in order, 1,000 entries (LRU's worst case, for contrast).
 // Usage: bun bench/account-cache-recency.bench.ts [--json FILE]
-import { type AccessTrace, AccessTraceBuilder } from "../src/accounts/access-trace.ts";
+import { type AccessTrace, syntheticAccessTrace } from "../src/accounts/access-trace.ts";
 import { simulateLru, simulateOutrider } from "../src/accounts/cache-simulation.ts";
-import { SeededRandom } from "../src/accounts/seeded-random.ts";
 import { writeBenchJson } from "./json-output.ts";
 
-function trace(
-  accounts: number,
-  seed: number,
-  accesses: number,
-  pick: (index: number, random: SeededRandom) => number,
-  sizeOf = (_id: number) => 0,
-): AccessTrace {
-  const builder = new AccessTraceBuilder();
-  const random = new SeededRandom(seed);
-  const address = new Uint8Array(32);
-  for (let id = 0; id < accounts; id++) {
-    random.fill(address, 0, 32);
-    builder.addAccount(address);
-  }
-  for (let index = 0; index < accesses; index++) {
-    const id = pick(index, random);
-    builder.addAccess(id, sizeOf(id));
-  }
-  return builder.finish();
-}
+const trace = syntheticAccessTrace;
 
 function recencyStack(seed: number): AccessTrace {
   let next = 0;

@@ -6,6 +6,7 @@ import { base58DecodeInto, base58Encode } from "../tx/base58.ts";
 import { ACCOUNT_DATA_BYTES_MAX } from "./account-cache.ts";
 import { ADDRESS_BYTES } from "./address-index.ts";
 import { accountError } from "./errors.ts";
+import { SeededRandom } from "./seeded-random.ts";
 
 export const TRACE_ACCESSES_MAX = 50_000_000;
 export const TRACE_FILE_BYTES_MAX = 1024 * 1024 * 1024;
@@ -68,6 +69,31 @@ export class AccessTraceBuilder {
       accesses: this.count,
     };
   }
+}
+
+/**
+ * A seeded synthetic trace for cache-policy tests and benches: `accounts` random addresses, then
+ * `accesses` reads of the account ids `pick` chooses, each of `sizeOf(id)` data bytes.
+ */
+export function syntheticAccessTrace(
+  accounts: number,
+  seed: number,
+  accesses: number,
+  pick: (index: number, random: SeededRandom) => number,
+  sizeOf: (id: number) => number = () => 0,
+): AccessTrace {
+  const builder = new AccessTraceBuilder();
+  const random = new SeededRandom(seed);
+  const address = new Uint8Array(ADDRESS_BYTES);
+  for (let id = 0; id < accounts; id++) {
+    random.fill(address, 0, ADDRESS_BYTES);
+    builder.addAccount(address);
+  }
+  for (let index = 0; index < accesses; index++) {
+    const id = pick(index, random);
+    builder.addAccess(id, sizeOf(id));
+  }
+  return builder.finish();
 }
 
 function isBlank(code: number): boolean {

@@ -6,10 +6,10 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type AccessTrace,
-  AccessTraceBuilder,
   formatAccessTrace,
   parseAccessTrace,
   readAccessTrace,
+  syntheticAccessTrace,
 } from "../../src/accounts/access-trace.ts";
 import { ACCOUNT_ENTRY_OVERHEAD_BYTES } from "../../src/accounts/account-cache.ts";
 import {
@@ -19,7 +19,7 @@ import {
   simulateOutrider,
 } from "../../src/accounts/cache-simulation.ts";
 import { ACCOUNT_ERRORS } from "../../src/accounts/errors.ts";
-import { SeededRandom, ZipfSampler } from "../../src/accounts/seeded-random.ts";
+import { type SeededRandom, ZipfSampler } from "../../src/accounts/seeded-random.ts";
 import { TraceRecorder } from "../../src/accounts/trace-recorder.ts";
 import { generateTradingTrace } from "../../src/accounts/trading-trace.ts";
 import { parseCapacity, run } from "../../src/cli/commands/cache-sim.ts";
@@ -27,25 +27,15 @@ import { isOutriderError } from "../../src/errors.ts";
 
 const FIXTURES = resolve(import.meta.dir, "../fixtures/traces");
 
+/** syntheticAccessTrace with the picker before the access count, as these tests read best. */
 function syntheticTrace(
   accounts: number,
   seed: number,
   pick: (index: number, random: SeededRandom) => number,
   accesses: number,
-  sizeOf = (_id: number) => 0,
+  sizeOf?: (id: number) => number,
 ): AccessTrace {
-  const builder = new AccessTraceBuilder();
-  const random = new SeededRandom(seed);
-  const address = new Uint8Array(32);
-  for (let id = 0; id < accounts; id++) {
-    random.fill(address, 0, 32);
-    builder.addAccount(address);
-  }
-  for (let index = 0; index < accesses; index++) {
-    const id = pick(index, random);
-    builder.addAccess(id, sizeOf(id));
-  }
-  return builder.finish();
+  return syntheticAccessTrace(accounts, seed, accesses, pick, sizeOf);
 }
 
 /** The obvious LRU: a Map in recency order. Weight per access; evict oldest until the newcomer fits. */
