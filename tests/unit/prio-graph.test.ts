@@ -25,6 +25,27 @@ import type { Workload } from "../../src/schedule/workload-model.ts";
 
 const ACCOUNTS = 10;
 
+/**
+ * Schedules and completes batches until nothing more goes out (at most 10 rounds), appending the slots
+ * sent to `sent`; optionally with the bank's cost per slot, and a step just before each completion.
+ */
+function drainPlanner(
+  planner: PrioGraphPlanner,
+  sent: number[],
+  options: { costUnitsBySlot?: Float64Array; beforeComplete?: () => void } = {},
+): void {
+  for (let round = 0; round < 10; round++) {
+    const batches = planner.schedule();
+    if (batches === 0) break;
+    for (let batch = 0; batch < batches; batch++) {
+      const start = planner.outputStart[batch];
+      sent.push(...planner.outputSlots.subarray(start, start + planner.outputSize[batch]));
+      options.beforeComplete?.();
+      planner.completeBatch(planner.outputBatchId[batch], options.costUnitsBySlot);
+    }
+  }
+}
+
 function keyBytes(accounts: number): Uint8Array {
   const bytes = new Uint8Array(accounts * 32);
   for (let key = 0; key < accounts; key++) bytes.fill(key * 7 + 1, key * 32, key * 32 + 32);
@@ -267,22 +288,11 @@ describe("PrioGraphPlanner", () => {
     planner.enqueue(4, 6, 400, offsets(2), flags(1), 1);
     expect(planner.enqueue(5, 1, 600, offsets(3), flags(1), 1)).toBe(ENQUEUE_NEVER_FITS);
     const sent: number[] = [];
-    const drain = () => {
-      for (let round = 0; round < 10; round++) {
-        const batches = planner.schedule();
-        if (batches === 0) break;
-        for (let batch = 0; batch < batches; batch++) {
-          const start = planner.outputStart[batch];
-          sent.push(...planner.outputSlots.subarray(start, start + planner.outputSize[batch]));
-          planner.completeBatch(planner.outputBatchId[batch]);
-        }
-      }
-    };
-    drain();
+    drainPlanner(planner, sent);
     expect(sent).toEqual([1, 3]);
     expect(planner.pending).toBe(2);
     planner.beginSlot();
-    drain();
+    drainPlanner(planner, sent);
     expect(sent).toEqual([1, 3, 2, 4]);
     expect(planner.counters.deferredAccountLimit).toBeGreaterThan(0);
     expect(planner.counters.deferredBlockLimit).toBeGreaterThan(0);
@@ -302,16 +312,10 @@ describe("PrioGraphPlanner", () => {
       planner.enqueue(3, 7, 400, offsets(0), flags(1), 1);
       const costBySlot = new Float64Array(8).fill(100);
       const sent: number[] = [];
-      for (let round = 0; round < 10; round++) {
-        const batches = planner.schedule();
-        if (batches === 0) break;
-        for (let batch = 0; batch < batches; batch++) {
-          const start = planner.outputStart[batch];
-          sent.push(...planner.outputSlots.subarray(start, start + planner.outputSize[batch]));
-          if (slotBetween) planner.beginSlot();
-          planner.completeBatch(planner.outputBatchId[batch], refund ? costBySlot : undefined);
-        }
-      }
+      drainPlanner(planner, sent, {
+        costUnitsBySlot: refund ? costBySlot : undefined,
+        beforeComplete: slotBetween ? () => planner.beginSlot() : undefined,
+      });
       return { sent, planner };
     };
     const refunded = run(true, false);
