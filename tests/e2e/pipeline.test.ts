@@ -15,7 +15,11 @@ import {
 } from "@solana/web3.js";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { kitClient, solTransferFlow, splTransferFlow } from "../helpers/kit-flows.ts";
-import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
+import {
+  type OutriderProcess,
+  startOutrider,
+  waitForMetric as waitForMetricOn,
+} from "../helpers/outrider-process.ts";
 import { fundedKeypair, waitForStatus } from "../helpers/web3-waits.ts";
 
 const bs58 = (bytes: Uint8Array) => base58Encode(new Uint8Array(bytes));
@@ -39,16 +43,8 @@ function sendDatagram(bytes: Uint8Array): void {
 }
 
 /** Polls getSignatureStatuses until the signature has a status (executed or dropped). */
-async function waitForMetric(series: string, atLeast: number, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let value = 0;
-  while (Date.now() < deadline) {
-    value = await node.metric(series);
-    if (value >= atLeast) return value;
-    await Bun.sleep(50);
-  }
-  return value;
-}
+const waitForMetric = (series: string, atLeast: number, timeoutMs = 10_000) =>
+  waitForMetricOn(node, series, atLeast, timeoutMs);
 
 async function rpcRaw(body: string) {
   const response = await fetch(node.rpcUrl, {

@@ -9,17 +9,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  Connection,
-  Keypair,
-  LAMPORTS_PER_SOL,
-  type PublicKey,
-  SystemProgram,
-  sendAndConfirmTransaction,
-  Transaction,
-} from "@solana/web3.js";
-import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
-import { fundedKeypair } from "../helpers/web3-waits.ts";
+import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from "@solana/web3.js";
+import { type OutriderProcess, startOutrider, waitForMetric } from "../helpers/outrider-process.ts";
+import { fundedKeypair, transferAndConfirm } from "../helpers/web3-waits.ts";
 
 const SYSTEM_PROGRAM = "11111111111111111111111111111111";
 let node: OutriderProcess;
@@ -51,23 +43,9 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function waitForMetric(process: OutriderProcess, series: string, atLeast: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  let value = 0;
-  while (Date.now() < deadline) {
-    value = await process.metric(series);
-    if (value >= atLeast) return value;
-    await Bun.sleep(25);
-  }
-  return value;
-}
-
-async function transferOnNode(from: Keypair, to: PublicKey, lamports: number): Promise<void> {
-  const transaction = new Transaction().add(
-    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
-  );
-  await sendAndConfirmTransaction(nodeConnection, transaction, [from], { commitment: "processed" });
-}
+/** Sends a transfer straight to the node (not through the front) and waits until it is processed. */
+const transferOnNode = (from: Keypair, to: PublicKey, lamports: number) =>
+  transferAndConfirm(nodeConnection, from, to, lamports);
 
 const HIT = 'outrider_accounts_cache_lookups_total{result="hit",kind="other"}';
 const NODE_READS = 'outrider_rpc_requests_received_total{method="getMultipleAccounts"}';

@@ -19,8 +19,8 @@ import {
   Transaction,
 } from "@solana/web3.js";
 import { base58Encode } from "../../src/tx/base58.ts";
-import { type OutriderProcess, startOutrider } from "../helpers/outrider-process.ts";
-import { fundedKeypair, waitForStatus } from "../helpers/web3-waits.ts";
+import { type OutriderProcess, startOutrider, waitForMetric } from "../helpers/outrider-process.ts";
+import { fundedKeypair, transferAndConfirm, waitForStatus } from "../helpers/web3-waits.ts";
 
 let node: OutriderProcess;
 let front: OutriderProcess;
@@ -62,26 +62,11 @@ async function rpc(url: string, method: string, params: unknown[] = []) {
 }
 
 /** Sends a transfer straight to the node (not through the front) and waits until it is processed. */
-async function transferOnNode(from: Keypair, to: PublicKey, lamports: number): Promise<void> {
-  const transaction = new Transaction().add(
-    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
-  );
-  await sendAndConfirmTransaction(nodeConnection, transaction, [from], { commitment: "processed" });
-}
+const transferOnNode = (from: Keypair, to: PublicKey, lamports: number) =>
+  transferAndConfirm(nodeConnection, from, to, lamports);
 
 const cacheSeries = (result: string) =>
   `outrider_accounts_cache_lookups_total{result="${result}",kind="other"}`;
-
-async function waitForMetric(process: OutriderProcess, series: string, atLeast: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  let value = 0;
-  while (Date.now() < deadline) {
-    value = await process.metric(series);
-    if (value >= atLeast) return value;
-    await Bun.sleep(25);
-  }
-  return value;
-}
 
 async function signedTransfer(from: Keypair, to: PublicKey, lamports: number) {
   const transaction = new Transaction().add(

@@ -85,3 +85,20 @@ export async function startOutrider(
 }
 
 export { REPO_ROOT };
+
+/** Polls `series` on `process` until it reaches `atLeast` or `timeoutMs` passes; returns the last value. */
+export async function waitForMetric(
+  process: OutriderProcess,
+  series: string,
+  atLeast: number,
+  timeoutMs = 10_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let value = 0;
+  while (Date.now() < deadline) {
+    value = await process.metric(series);
+    if (value >= atLeast) return value;
+    await Bun.sleep(25);
+  }
+  return value;
+}

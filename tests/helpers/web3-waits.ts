@@ -1,7 +1,14 @@
 // What the e2e suites do with @solana/web3.js against a running companion: fund a new keypair by
 // airdrop (confirmed), and poll getSignatureStatuses until a signature has a status (executed or
-// dropped, with Outrider's outriderDropped field when dropped).
-import { type Connection, Keypair } from "@solana/web3.js";
+// dropped, with Outrider's outriderDropped field when dropped); send a transfer and wait until processed.
+import {
+  type Connection,
+  Keypair,
+  type PublicKey,
+  SystemProgram,
+  sendAndConfirmTransaction,
+  Transaction,
+} from "@solana/web3.js";
 
 export async function fundedKeypair(connection: Connection, lamports: number): Promise<Keypair> {
   const keypair = Keypair.generate();
@@ -19,4 +26,17 @@ export async function waitForStatus(connection: Connection, signature: string, t
     await Bun.sleep(50);
   }
   throw new Error(`no status for ${signature} within ${timeoutMs} ms`);
+}
+
+/** Sends a SOL transfer through `connection` and waits until it is processed. */
+export async function transferAndConfirm(
+  connection: Connection,
+  from: Keypair,
+  to: PublicKey,
+  lamports: number,
+): Promise<void> {
+  const transaction = new Transaction().add(
+    SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to, lamports }),
+  );
+  await sendAndConfirmTransaction(connection, transaction, [from], { commitment: "processed" });
 }
