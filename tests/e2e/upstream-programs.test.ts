@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from "@solana/web3.js";
 import { type OutriderProcess, startOutrider, waitForMetric } from "../helpers/outrider-process.ts";
-import { fundedKeypair, transferAndConfirm } from "../helpers/web3-waits.ts";
+import { fundedKeypair, readThroughChange, transferAndConfirm } from "../helpers/web3-waits.ts";
 
 const SYSTEM_PROGRAM = "11111111111111111111111111111111";
 let node: OutriderProcess;
@@ -70,21 +70,15 @@ describe("outrider run --upstream with upstream.market_programs", () => {
 
     // Changes on the node: the front follows them through the program's notifications only.
     const nodeReadsBefore = await node.metric(NODE_READS);
-    const seen: number[] = [];
-    let reading = true;
-    const reader = (async () => {
-      while (reading) {
-        seen.push(await connection.getBalance(owner.publicKey));
-        await Bun.sleep(2);
-      }
-    })();
     const sink = Keypair.generate().publicKey;
-    for (const lamports of [100_000_000, 200_000_000]) await transferOnNode(owner, sink, lamports);
     const expected = LAMPORTS_PER_SOL - 300_000_000 - 2 * 5000;
-    const until = Date.now() + 5_000;
-    while (seen[seen.length - 1] !== expected && Date.now() < until) await Bun.sleep(10);
-    reading = false;
-    await reader;
+    const seen = await readThroughChange(
+      () => connection.getBalance(owner.publicKey),
+      async () => {
+        for (const lamports of [100_000_000, 200_000_000]) await transferOnNode(owner, sink, lamports);
+      },
+      expected,
+    );
     expect(seen[seen.length - 1]).toBe(expected);
     for (let index = 1; index < seen.length; index++)
       expect(seen[index]).toBeLessThanOrEqual(seen[index - 1]);

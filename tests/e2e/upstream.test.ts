@@ -20,7 +20,12 @@ import {
 } from "@solana/web3.js";
 import { base58Encode } from "../../src/tx/base58.ts";
 import { type OutriderProcess, startOutrider, waitForMetric } from "../helpers/outrider-process.ts";
-import { fundedKeypair, transferAndConfirm, waitForStatus } from "../helpers/web3-waits.ts";
+import {
+  fundedKeypair,
+  readThroughChange,
+  transferAndConfirm,
+  waitForStatus,
+} from "../helpers/web3-waits.ts";
 
 let node: OutriderProcess;
 let front: OutriderProcess;
@@ -202,22 +207,16 @@ describe("outrider run --upstream: in front of a Solana node", () => {
       'outrider_accounts_cache_updates_total{source="notification"}',
     );
     // Read through the front continuously while the node's value changes three times.
-    const seen: number[] = [];
-    let reading = true;
-    const reader = (async () => {
-      while (reading) {
-        seen.push(await connection.getBalance(owner.publicKey, "processed"));
-        await Bun.sleep(2);
-      }
-    })();
     const sink = Keypair.generate().publicKey;
-    for (const lamports of [100_000_000, 200_000_000, 300_000_000])
-      await transferOnNode(owner, sink, lamports);
     const expected = LAMPORTS_PER_SOL - 600_000_000 - 3 * 5000;
-    const deadline = Date.now() + 5_000;
-    while (seen[seen.length - 1] !== expected && Date.now() < deadline) await Bun.sleep(10);
-    reading = false;
-    await reader;
+    const seen = await readThroughChange(
+      () => connection.getBalance(owner.publicKey, "processed"),
+      async () => {
+        for (const lamports of [100_000_000, 200_000_000, 300_000_000])
+          await transferOnNode(owner, sink, lamports);
+      },
+      expected,
+    );
     expect(seen[seen.length - 1]).toBe(expected);
     // The payer only ever loses lamports: a later read never shows more than an earlier one.
     for (let index = 1; index < seen.length; index++)

@@ -40,3 +40,29 @@ export async function transferAndConfirm(
   );
   await sendAndConfirmTransaction(connection, transaction, [from], { commitment: "processed" });
 }
+
+/**
+ * Reads `read()` continuously (every 2 ms) while `change()` runs, then until it returns `expected`
+ * (at most `timeoutMs` more); returns every value read, in order, for the caller to check.
+ */
+export async function readThroughChange(
+  read: () => Promise<number>,
+  change: () => Promise<void>,
+  expected: number,
+  timeoutMs = 5_000,
+): Promise<number[]> {
+  const seen: number[] = [];
+  let reading = true;
+  const reader = (async () => {
+    while (reading) {
+      seen.push(await read());
+      await Bun.sleep(2);
+    }
+  })();
+  await change();
+  const deadline = Date.now() + timeoutMs;
+  while (seen[seen.length - 1] !== expected && Date.now() < deadline) await Bun.sleep(10);
+  reading = false;
+  await reader;
+  return seen;
+}
